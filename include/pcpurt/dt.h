@@ -1,0 +1,128 @@
+/*
+ * dt.h - the device tree turned into plain structs.
+ *
+ * boot/dt_*.c read the flattened tree through libfdt once, at boot, and fill one
+ * struct dt_info. Everything after that (memory, SMP, NUMA, console, per-CPU layout,
+ * host tools) reads these structs, never the tree. The same code builds on the host.
+ */
+#ifndef PCPURT_DT_H
+#define PCPURT_DT_H
+
+#include <pcpurt/compiler.h>
+
+#define DT_MAX_MEM	  64	/* /memory ranges */
+#define DT_MAX_RESV	  64	/* reserved ranges of all kinds */
+#define DT_MAX_CPUS	  1024	/* cpu nodes read from the tree (NR_CPUS cuts later) */
+#define MAX_NUMNODES	  64	/* NUMA node ids 0..63 */
+#define LOCAL_DISTANCE	  10
+#define REMOTE_DISTANCE	  20
+#define DT_NO_NODE	  (-1)	/* "no numa-node-id" (treated as node 0 by NUMA code) */
+
+enum dt_enable_method {
+	DT_EN_NONE = 0,		/* no enable-method property */
+	DT_EN_PSCI,		/* "psci" */
+	DT_EN_SPIN_TABLE,	/* "spin-table" with cpu-release-addr */
+	DT_EN_SBI_HSM,		/* RISC-V harts: started through SBI HSM */
+	DT_EN_OTHER,		/* a method pcpurt does not know */
+};
+
+enum dt_psci_conduit { DT_PSCI_NONE = 0, DT_PSCI_HVC, DT_PSCI_SMC };
+
+struct dt_mem_range {
+	uint64_t base;
+	uint64_t size;
+	int node;		/* numa-node-id, DT_NO_NODE when absent */
+};
+
+enum dt_resv_kind { DT_RESV_MEMRESERVE, DT_RESV_NODE, DT_RESV_IMAGE, DT_RESV_DTB };
+
+struct dt_resv_range {
+	uint64_t base;
+	uint64_t size;
+	uint8_t kind;		/* enum dt_resv_kind */
+	bool nomap;		/* /reserved-memory child with no-map */
+};
+
+struct dt_cpu {
+	uint64_t hwid;		/* arm64: MPIDR affinity bits from reg; riscv: hart id */
+	int node;		/* numa-node-id, DT_NO_NODE when absent */
+	uint8_t enable_method;	/* enum dt_enable_method */
+	bool okay;		/* status absent, "okay" or "ok" */
+	bool has_release_addr;
+	bool has_mmu;		/* riscv: mmu-type present (and not "riscv,none") */
+	uint64_t release_addr;	/* spin-table cpu-release-addr */
+	const char *isa;	/* riscv,isa (points into the tree) or NULL */
+	const char *mmu_type;	/* mmu-type (points into the tree) or NULL */
+	int offset;		/* node offset in the tree */
+};
+
+struct dt_uart {
+	bool found;
+	const char *compatible;	/* the first compatible this code knows */
+	uint64_t base;
+	uint32_t reg_shift;
+	uint32_t reg_io_width;
+	uint32_t clock;		/* clock-frequency, 0 when absent */
+	int offset;
+};
+
+struct dt_info {
+	const void *fdt;
+	uint32_t fdt_size;
+	const char *model;
+	const char *compatible;
+
+	struct dt_mem_range mem[DT_MAX_MEM];
+	int nr_mem;
+	struct dt_resv_range resv[DT_MAX_RESV];
+	int nr_resv;
+	bool resv_overflow;
+
+	struct dt_cpu cpus[DT_MAX_CPUS];
+	int nr_cpus;		/* cpu nodes of device_type "cpu" in tree order */
+	int nr_cpus_dropped;	/* cpu nodes beyond DT_MAX_CPUS */
+
+	/* NUMA: distance[a][b]; valid only for a, b < nr_nodes */
+	int nr_nodes;		/* highest node id seen + 1 (at least 1) */
+	uint8_t distance[MAX_NUMNODES][MAX_NUMNODES];
+	bool distance_map;	/* a valid /distance-map was applied */
+	bool distance_map_bad;	/* a map was present and rejected */
+
+	const char *bootargs;	/* /chosen/bootargs or NULL */
+	const char *stdout_path;/* /chosen/stdout-path (or linux,stdout-path) or NULL */
+	struct dt_uart uart;	/* console named by stdout-path */
+
+	/* arm64 PSCI node */
+	bool psci;
+	uint8_t psci_conduit;	/* enum dt_psci_conduit */
+	bool psci_v02;		/* arm,psci-0.2 or later: standard function ids */
+	uint32_t psci_cpu_on;	/* cpu_on id for arm,psci (0.1) */
+
+	/* "sifive,test0/1" or "syscon-poweroff"-style test finisher */
+	bool test_finisher;
+	uint64_t test_finisher_base;
+};
+
+/* Messages from the walk (warnings about bad maps etc.) go to printk. */
+
+/*
+ * dt_check() - run libfdt's full structural check on the blob at @fdt.
+ * Returns 0 or a negative libfdt error (fdt_strerror() names it).
+ */
+int dt_check(const void *fdt, size_t bufsize);
+
+/*
+ * dt_parse() - fill @info from a tree that passed dt_check(). Returns 0, or a negative
+ * libfdt error when a part the system cannot do without is malformed.
+ */
+int dt_parse(const void *fdt, struct dt_info *info);
+
+/* dt_add_reserved() - record an extra reserved range (the image, the DTB). */
+void dt_add_reserved(struct dt_info *info, uint64_t base, uint64_t size, enum dt_resv_kind kind);
+
+const char *dt_enable_method_name(enum dt_enable_method m);
+
+/* Node distance with the defaults (10 same node, 20 otherwise) for nodes without a map. */
+int dt_node_distance(const struct dt_info *info, int a, int b);
+
+#endif
