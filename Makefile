@@ -1,0 +1,148 @@
+# pcpurt top-level Makefile.
+#
+#   make [ARCH=arm64|riscv64] [PLATFORM=qemu-virt|rpi4|visionfive2]   build the image
+#   make run / make debug                                              boot it in QEMU
+#   make test                                                          every test
+#   make test-host / make test-qemu / make fuzz / make bench
+#
+# Output goes to build/<arch>-<platform>/ (runtime) and build/host/ (host tests, tools).
+
+ARCH	 ?= arm64
+PLATFORM ?= qemu-virt
+V	 ?= 0
+Q	 := $(if $(filter 1,$(V)),,@)
+
+ifeq ($(filter $(ARCH),arm64 riscv64),)
+$(error ARCH must be arm64 or riscv64, not '$(ARCH)')
+endif
+ifeq ($(wildcard platforms/$(PLATFORM)/platform.mk),)
+$(error PLATFORM '$(PLATFORM)' unknown: see platforms/)
+endif
+
+SRCARCH	:= $(if $(filter riscv64,$(ARCH)),riscv,arm64)
+O	:= build/$(ARCH)-$(PLATFORM)
+HOSTO	:= build/host
+LIBFDT	:= third_party/libfdt
+
+CC	:= clang
+LD	:= ld.lld
+OBJCOPY	:= llvm-objcopy
+HOSTCC	:= clang
+
+include platforms/$(PLATFORM)/platform.mk
+include arch/$(SRCARCH)/arch.mk
+
+VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+CFLAGS	:= --target=$(TARGET) -std=gnu11 -ffreestanding -fno-builtin -nostdinc -fno-common \
+	   -fno-stack-protector -fPIE -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	   -isystem $(shell $(CC) -print-resource-dir)/include -Ilib/include -Iinclude \
+	   -Iarch/$(SRCARCH)/include -I$(LIBFDT) -MMD -MP \
+	   -DPCPURT_VERSION='"$(VERSION)"' -DPCPURT_ARCH='"$(ARCH)"' \
+	   -DPCPURT_PLATFORM='"$(PLATFORM)"' $(ARCH_CFLAGS) $(PLATFORM_CFLAGS)
+ASFLAGS	:= --target=$(TARGET) -Iinclude -Iarch/$(SRCARCH)/include -MMD -MP -D__ASSEMBLY__ \
+	   $(ARCH_ASFLAGS) $(PLATFORM_CFLAGS)
+LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro --hash-style=sysv --build-id=none \
+	   -T $(O)/pcpurt.lds
+
+# Runtime sources: every folder's .c and .S, arch folder of this ARCH only.
+SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/*/*.c lib/*.c percpu/*.c mm/*.c) \
+	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
+FDT_SRCS := fdt.c fdt_ro.c fdt_strerror.c fdt_addresses.c
+OBJS	:= $(patsubst %,$(O)/%.o,$(SRCS)) $(patsubst %,$(O)/libfdt/%.o,$(FDT_SRCS))
+
+.PHONY: all image run debug test test-host test-qemu fuzz bench clean deps libfdt help
+all: $(O)/pcpurt.elf $(O)/Image
+
+deps:
+	$(Q)scripts/deps.sh
+
+$(LIBFDT)/libfdt.h:
+	$(Q)scripts/libfdt.sh $(LIBFDT)
+libfdt: $(LIBFDT)/libfdt.h
+
+$(O)/pcpurt.lds: arch/$(SRCARCH)/pcpurt.lds.S | $(LIBFDT)/libfdt.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) -E -P -x c $(ASFLAGS) -o $@ $<
+
+$(O)/%.c.o: %.c | $(LIBFDT)/libfdt.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/%.S.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -c -o $@ $<
+
+$(O)/libfdt/%.o: $(LIBFDT)/% | $(LIBFDT)/libfdt.h
+	@mkdir -p $(@D)
+	@echo "  CC      libfdt/$*"
+	$(Q)$(CC) $(CFLAGS) -Wno-sign-compare -c -o $@ $<
+
+$(O)/pcpurt.elf: $(OBJS) $(O)/pcpurt.lds
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS)
+	$(Q)tools/check-elf.sh $@
+
+$(O)/Image: $(O)/pcpurt.elf
+	@echo "  IMAGE   $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+image: all $(PLATFORM_IMAGE)
+
+# ---- QEMU ------------------------------------------------------------------------------
+QEMU_SMP    ?= 4
+QEMU_NUMA   ?= 2
+QEMU_APPEND ?=
+QEMU_EXTRA  ?=
+run: deps-check all
+	$(Q)tests/qemu/boot.sh $(ARCH) $(O) --smp $(QEMU_SMP) --numa $(QEMU_NUMA) \
+		--append "$(QEMU_APPEND)" $(QEMU_EXTRA)
+debug: deps-check all
+	@echo "In another terminal: gdb-multiarch $(O)/pcpurt.elf -ex 'target remote :1234'"
+	$(Q)tests/qemu/boot.sh $(ARCH) $(O) --smp $(QEMU_SMP) --numa $(QEMU_NUMA) \
+		--append "$(QEMU_APPEND)" --gdb $(QEMU_EXTRA)
+
+# ---- tests -----------------------------------------------------------------------------
+HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	       -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter \
+	       -Iinclude -Itests/host/shim -DPCPURT_HOST=1
+HOST_FUZZ_CFLAGS := $(filter-out -fsanitize=address$(comma)undefined,$(HOST_CFLAGS)) \
+	       -fsanitize=fuzzer,address,undefined
+comma := ,
+HOST_TEST_BINS :=
+HOST_TEST_CMDS :=
+HOST_FUZZ_BINS :=
+HOST_FUZZ_CMDS :=
+include $(sort $(wildcard tests/host/*.mk))
+
+deps-check:
+	$(Q)scripts/deps.sh --check >/dev/null 2>&1 || scripts/deps.sh
+
+test-host: deps-check $(HOST_TEST_BINS)
+	$(Q)tests/host/run-all.sh $(HOST_TEST_CMDS)
+
+fuzz: deps-check $(HOST_FUZZ_BINS)
+	$(Q)tests/host/run-all.sh $(HOST_FUZZ_CMDS)
+
+test-qemu: deps-check
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
+	$(Q)python3 tests/qemu/runner.py $(QEMU_TESTS_ARGS)
+
+test: deps-check
+	$(Q)$(MAKE) --no-print-directory test-host
+	$(Q)$(MAKE) --no-print-directory fuzz
+	$(Q)$(MAKE) --no-print-directory test-qemu
+
+bench: deps-check
+	$(Q)$(MAKE) --no-print-directory bench-run
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '2,9p' Makefile
+
+-include $(OBJS:.o=.d)

@@ -1,0 +1,20 @@
+/* irqflags.h (host shim) - no interrupts on the host: masking is a no-op. */
+#ifndef HOST_ASM_IRQFLAGS_H
+#define HOST_ASM_IRQFLAGS_H
+
+static inline unsigned long arch_local_irq_save(void)
+{
+	return 0;
+}
+
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	(void)flags;
+}
+
+static inline void arch_cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
+#endif
