@@ -35,24 +35,27 @@ include arch/$(SRCARCH)/arch.mk
 VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
 CFLAGS	:= --target=$(TARGET) -std=gnu11 -ffreestanding -fno-builtin -nostdinc -fno-common \
-	   -fno-stack-protector -fPIE -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	   -fno-stack-protector -fPIE -ffunction-sections -fdata-sections -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -isystem $(shell $(CC) -print-resource-dir)/include -Ilib/include -Iinclude \
 	   -Iarch/$(SRCARCH)/include -I$(LIBFDT) -MMD -MP \
 	   -DPCPURT_VERSION='"$(VERSION)"' -DPCPURT_ARCH='"$(ARCH)"' \
 	   -DPCPURT_PLATFORM='"$(PLATFORM)"' $(ARCH_CFLAGS) $(PLATFORM_CFLAGS)
 ASFLAGS	:= --target=$(TARGET) -Iinclude -Iarch/$(SRCARCH)/include -MMD -MP -D__ASSEMBLY__ \
 	   $(ARCH_ASFLAGS) $(PLATFORM_CFLAGS)
-LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro --hash-style=sysv --build-id=none \
+LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style=sysv --build-id=none --gc-sections \
 	   -T $(O)/pcpurt.lds
 
 # Runtime sources: every folder's .c and .S, arch folder of this ARCH only.
-SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/*/*.c lib/*.c percpu/*.c mm/*.c) \
+SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/*/*.c lib/*.c mm/*.c) \
 	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
 FDT_SRCS := fdt.c fdt_ro.c fdt_strerror.c fdt_addresses.c
 OBJS	:= $(patsubst %,$(O)/%.o,$(SRCS)) $(patsubst %,$(O)/libfdt/%.o,$(FDT_SRCS))
 
 .PHONY: all image run debug test test-host test-qemu fuzz bench clean deps libfdt help
 all: $(O)/pcpurt.elf $(O)/Image
+
+# Flags live in these files: a change to them rebuilds everything.
+$(OBJS) $(O)/pcpurt.lds: Makefile arch/$(SRCARCH)/arch.mk platforms/$(PLATFORM)/platform.mk
 
 deps:
 	$(Q)scripts/deps.sh
@@ -61,7 +64,7 @@ $(LIBFDT)/libfdt.h:
 	$(Q)scripts/libfdt.sh $(LIBFDT)
 libfdt: $(LIBFDT)/libfdt.h
 
-$(O)/pcpurt.lds: arch/$(SRCARCH)/pcpurt.lds.S | $(LIBFDT)/libfdt.h
+$(O)/pcpurt.lds: boot/pcpurt.lds.S | $(LIBFDT)/libfdt.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) -E -P -x c $(ASFLAGS) -o $@ $<
 

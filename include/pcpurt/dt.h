@@ -58,8 +58,9 @@ struct dt_cpu {
 
 struct dt_uart {
 	bool found;
-	const char *compatible;	/* the first compatible this code knows */
-	uint64_t base;
+	const char *compat;	/* the node's compatible stringlist (points into the tree) */
+	int compat_len;		/* its length in bytes */
+	uint64_t base;		/* CPU physical address, parent ranges applied */
 	uint32_t reg_shift;
 	uint32_t reg_io_width;
 	uint32_t clock;		/* clock-frequency, 0 when absent */
@@ -97,6 +98,8 @@ struct dt_info {
 	uint8_t psci_conduit;	/* enum dt_psci_conduit */
 	bool psci_v02;		/* arm,psci-0.2 or later: standard function ids */
 	uint32_t psci_cpu_on;	/* cpu_on id for arm,psci (0.1) */
+
+	uint32_t timebase_freq;	/* /cpus/timebase-frequency (riscv timer), 0 when absent */
 
 	/* "sifive,test0/1" or "syscon-poweroff"-style test finisher */
 	bool test_finisher;

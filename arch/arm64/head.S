@@ -1,0 +1,121 @@
+/*
+ * head.S (arm64) - the Linux arm64 Image header and the primary CPU's entry.
+ *
+ * Entry contract (Linux arm64 boot protocol): x0 = DTB physical address (0 when QEMU
+ * starts the ELF directly), MMU off, at EL2 or EL1. We drop EL2 to EL1, mask interrupts,
+ * install the vector table, apply our own relocations (the image is a PIE and may run
+ * anywhere), clear BSS, take the boot stack and call arm64_start_primary() in C.
+ */
+#include <asm/layout.h>
+
+#define R_AARCH64_RELATIVE	1027
+#define SCTLR_EL1_RES1		0x30d00800	/* MMU, caches, alignment checks off */
+#define SPSR_EL1H_MASKED	0x3c5		/* DAIF set, return to EL1 using SP_EL1 */
+
+	.section .head.text, "ax"
+	.globl	_head
+_head:
+	b	primary_entry			/* code0 */
+	.long	0				/* code1 */
+	.quad	0				/* text_offset: load at a 2 MiB boundary */
+	.quad	__image_size			/* effective size, BSS included */
+	.quad	0xa				/* LE, 4K pages, anywhere in RAM */
+	.quad	0, 0, 0				/* res2, res3, res4 */
+	.ascii	"ARM\x64"			/* magic */
+	.long	0				/* res5 */
+
+	.section .text.entry, "ax"
+primary_entry:
+	mov	x19, x0				/* DTB (or 0) */
+	mrs	x20, CurrentEL
+	lsr	x20, x20, #2			/* entry EL for the banner */
+	bl	el2_to_el1
+	adr	x0, _text			/* where we run */
+	movz	x1, #(LINK_BASE >> 16), lsl #16	/* where we were linked */
+	sub	x21, x0, x1			/* relocation delta */
+	adrp	x2, __rela_start
+	add	x2, x2, :lo12:__rela_start
+	adrp	x3, __rela_end
+	add	x3, x3, :lo12:__rela_end
+1:	cmp	x2, x3
+	b.hs	2f
+	ldp	x4, x5, [x2], #16		/* r_offset, r_info */
+	ldr	x6, [x2], #8			/* r_addend */
+	cmp	x5, #R_AARCH64_RELATIVE
+	b.ne	1b				/* tools/check-elf.sh allows no other kind */
+	add	x6, x6, x21
+	str	x6, [x4, x21]
+	b	1b
+2:	adrp	x2, __bss_start
+	add	x2, x2, :lo12:__bss_start
+	adrp	x3, __bss_end
+	add	x3, x3, :lo12:__bss_end
+3:	cmp	x2, x3
+	b.hs	4f
+	stp	xzr, xzr, [x2], #16
+	b	3b
+4:	adrp	x2, boot_stack
+	add	x2, x2, :lo12:boot_stack
+	add	sp, x2, #BOOT_STACK_SIZE
+	mov	x29, xzr
+	mov	x0, x19
+	mov	x1, x20
+	adr	x2, _text
+	bl	arm64_start_primary
+5:	wfe
+	b	5b
+
+/*
+ * el2_to_el1 - if at EL2, configure EL2 so that EL1 runs unhindered (AArch64 EL1, timers
+ * and GICv3 system registers reachable, no FP traps) and return to the caller at EL1.
+ * At EL1 it only resets SCTLR_EL1. Also installs the EL1 vector table. Clobbers x0-x2.
+ */
+	.globl	el2_to_el1
+el2_to_el1:
+	mrs	x0, CurrentEL
+	cmp	x0, #(2 << 2)
+	b.ne	1f
+	mov	x0, #(1 << 31)			/* HCR_EL2.RW */
+	msr	hcr_el2, x0
+	mrs	x0, cnthctl_el2
+	orr	x0, x0, #3			/* EL1PCTEN | EL1PCEN */
+	msr	cnthctl_el2, x0
+	msr	cntvoff_el2, xzr
+	mrs	x0, midr_el1
+	msr	vpidr_el2, x0
+	mrs	x0, mpidr_el1
+	msr	vmpidr_el2, x0
+	mov	x0, #0x33ff			/* CPTR_EL2: RES1 bits, nothing trapped */
+	msr	cptr_el2, x0
+	msr	hstr_el2, xzr
+	mrs	x0, id_aa64pfr0_el1
+	ubfx	x0, x0, #24, #4			/* GIC system register interface? */
+	cbz	x0, 2f
+	mrs	x0, S3_4_C12_C9_5		/* ICC_SRE_EL2 */
+	orr	x0, x0, #0xf			/* Enable | DIB | DFB | SRE */
+	msr	S3_4_C12_C9_5, x0
+	isb
+2:	movz	x0, #(SCTLR_EL1_RES1 & 0xffff)
+	movk	x0, #(SCTLR_EL1_RES1 >> 16), lsl #16
+	msr	sctlr_el1, x0
+	mov	x0, #SPSR_EL1H_MASKED
+	msr	spsr_el2, x0
+	msr	elr_el2, x30
+	adr	x0, vectors
+	msr	vbar_el1, x0
+	isb
+	eret
+1:	msr	daifset, #0xf
+	movz	x0, #(SCTLR_EL1_RES1 & 0xffff)
+	movk	x0, #(SCTLR_EL1_RES1 >> 16), lsl #16
+	msr	sctlr_el1, x0
+	adr	x0, vectors
+	msr	vbar_el1, x0
+	isb
+	ret
+
+	.bss
+	.balign	16
+	.globl	boot_stack
+boot_stack:
+	.space	BOOT_STACK_SIZE

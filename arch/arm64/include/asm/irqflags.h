@@ -1,0 +1,33 @@
+/* irqflags.h (arm64) - mask and restore interrupts through DAIF. */
+#ifndef ASM_IRQFLAGS_H
+#define ASM_IRQFLAGS_H
+
+static inline unsigned long arch_local_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("mrs %0, daif\n\tmsr daifset, #3" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	__asm__ __volatile__("msr daif, %0" : : "r"(flags) : "memory");
+}
+
+static inline void arch_local_irq_enable(void)
+{
+	__asm__ __volatile__("msr daifclr, #3" : : : "memory");
+}
+
+static inline void arch_local_irq_disable(void)
+{
+	__asm__ __volatile__("msr daifset, #3" : : : "memory");
+}
+
+static inline void arch_cpu_relax(void)
+{
+	__asm__ __volatile__("yield" : : : "memory");
+}
+
+#endif

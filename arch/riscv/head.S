@@ -1,0 +1,76 @@
+/*
+ * head.S (riscv) - the Linux RISC-V Image header and the boot hart's entry.
+ *
+ * Entry contract (SBI, Linux RISC-V boot): S-mode, a0 = hart id, a1 = DTB, MMU off. The
+ * boot hart can be any hart. We mask interrupts, install the trap vector, apply our own
+ * relocations (the image is a PIE and may run anywhere), clear BSS, take the boot stack
+ * and call riscv_start_primary() in C.
+ */
+#include <asm/layout.h>
+
+#define R_RISCV_RELATIVE	3
+
+	.section .head.text, "ax"
+	.option	push
+	.option	norvc
+	.globl	_head
+_head:
+	j	primary_entry			/* code0 */
+	.word	0				/* code1 */
+	.dword	0x200000			/* text_offset, as Linux rv64 */
+	.dword	__image_size			/* effective size, BSS included */
+	.dword	0				/* flags: little endian */
+	.word	2				/* header version 0.2 */
+	.word	0				/* res1 */
+	.dword	0				/* res2 */
+	.ascii	"RISCV\0\0\0"			/* magic */
+	.ascii	"RSC\x05"			/* magic2 */
+	.word	0				/* res3 */
+	.option	pop
+
+	.section .text.entry, "ax"
+primary_entry:
+	csrw	sie, zero
+	csrw	sip, zero
+	lla	t0, trap_entry
+	csrw	stvec, t0
+	mv	s0, a0				/* hart id */
+	mv	s1, a1				/* DTB */
+	lla	t0, _text
+	li	t1, LINK_BASE
+	sub	s2, t0, t1			/* relocation delta */
+	lla	t0, __rela_start
+	lla	t1, __rela_end
+	li	t5, R_RISCV_RELATIVE
+1:	bgeu	t0, t1, 2f
+	ld	t2, 0(t0)			/* r_offset */
+	ld	t3, 8(t0)			/* r_info */
+	ld	t4, 16(t0)			/* r_addend */
+	addi	t0, t0, 24
+	bne	t3, t5, 1b			/* tools/check-elf.sh allows no other kind */
+	add	t4, t4, s2
+	add	t2, t2, s2
+	sd	t4, 0(t2)
+	j	1b
+2:	lla	t0, __bss_start
+	lla	t1, __bss_end
+3:	bgeu	t0, t1, 4f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	3b
+4:	lla	sp, boot_stack
+	li	t0, BOOT_STACK_SIZE
+	add	sp, sp, t0
+	mv	tp, zero
+	mv	a0, s0
+	mv	a1, s1
+	lla	a2, _text
+	call	riscv_start_primary
+5:	wfi
+	j	5b
+
+	.bss
+	.balign	16
+	.globl	boot_stack
+boot_stack:
+	.space	BOOT_STACK_SIZE

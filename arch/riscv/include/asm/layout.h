@@ -1,0 +1,10 @@
+/* layout.h (riscv) - link address and early stack size, shared by C, assembly, lds. */
+#ifndef ASM_LAYOUT_H
+#define ASM_LAYOUT_H
+
+/* OpenSBI (fw_dynamic, -bios default) jumps here; QEMU loads the ELF at its link address. */
+#define LINK_BASE	 0x80200000
+#define LDS_ARCH	 riscv
+#define BOOT_STACK_SIZE	 16384
+
+#endif

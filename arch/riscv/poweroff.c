@@ -1,0 +1,40 @@
+/*
+ * poweroff.c (riscv) - end the run. The SiFive test finisher the tree names (QEMU virt's
+ * test@100000) makes QEMU exit with the status; without one, SBI system reset (SRST)
+ * shuts down, and the legacy SBI shutdown call is the last resort.
+ */
+#include <pcpurt/arch.h>
+#include <pcpurt/dt.h>
+#include <asm/sbi.h>
+
+#define FINISHER_PASS	0x5555
+#define FINISHER_FAIL	0x3333
+
+static uintptr_t finisher = PLATFORM_TEST_FINISHER;
+static uint32_t timebase;
+
+void arch_dt_init(const struct dt_info *dt)
+{
+	if (dt->test_finisher)
+		finisher = dt->test_finisher_base;
+	else
+		finisher = 0;
+	timebase = dt->timebase_freq;
+}
+
+uint64_t arch_counter_freq(void)
+{
+	return timebase ? timebase : 10000000;
+}
+
+void arch_poweroff(int status)
+{
+	arch_local_irq_disable();
+	if (finisher)
+		writel(status ? ((uint32_t)status << 16) | FINISHER_FAIL : FINISHER_PASS, finisher);
+	/* SRST: type 0 shutdown, reason 0 none / 1 system failure */
+	sbi_ecall(SBI_EXT_SRST, 0, 0, status ? 1 : 0, 0);
+	sbi_ecall(0x08, 0, 0, 0, 0);
+	arch_wait_forever();
+	__builtin_unreachable();
+}

@@ -1,0 +1,206 @@
+/*
+ * dt.c - check the device tree and turn it into struct dt_info: model, memory, reserved
+ * ranges, /chosen and its console, PSCI, the test finisher. CPUs and NUMA are read in
+ * dt_cpus.c and dt_numa.c. Everything goes through libfdt.
+ */
+#include "dt_internal.h"
+#include <pcpurt/printk.h>
+#include <string.h>
+
+int dt_check(const void *fdt, size_t bufsize)
+{
+	if (!fdt)
+		return -FDT_ERR_BADMAGIC;
+	if (bufsize == 0) {
+		int err = fdt_check_header(fdt);
+
+		if (err)
+			return err;
+		bufsize = fdt_totalsize(fdt);
+	}
+	return fdt_check_full(fdt, bufsize);
+}
+
+void dt_add_reserved(struct dt_info *info, uint64_t base, uint64_t size, enum dt_resv_kind kind)
+{
+	struct dt_resv_range *r;
+
+	if (!size)
+		return;
+	if (info->nr_resv == DT_MAX_RESV) {
+		info->resv_overflow = true;
+		return;
+	}
+	r = &info->resv[info->nr_resv++];
+	r->base = base;
+	r->size = size;
+	r->kind = kind;
+	r->nomap = false;
+}
+
+static void parse_memory(const void *fdt, struct dt_info *info)
+{
+	int node;
+
+	for (node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7);
+	     node >= 0;
+	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
+		uint64_t base, size;
+		int i;
+
+		if (!dt_node_okay(fdt, node))
+			continue;
+		for (i = 0; dt_get_reg(fdt, node, i, &base, &size) == 0; i++) {
+			if (!size)
+				continue;
+			if (info->nr_mem == DT_MAX_MEM) {
+				pr_warn("dt: more than %d memory ranges, ignoring the rest\n",
+					DT_MAX_MEM);
+				return;
+			}
+			info->mem[info->nr_mem].base = base;
+			info->mem[info->nr_mem].size = size;
+			info->mem[info->nr_mem].node = dt_node_numa_id(fdt, node);
+			info->nr_mem++;
+		}
+	}
+}
+
+static void parse_reserved(const void *fdt, struct dt_info *info)
+{
+	int i, n = fdt_num_mem_rsv(fdt), node, child;
+
+	for (i = 0; i < n; i++) {
+		uint64_t base, size;
+
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
+			dt_add_reserved(info, base, size, DT_RESV_MEMRESERVE);
+	}
+	node = fdt_path_offset(fdt, "/reserved-memory");
+	if (node < 0)
+		return;
+	fdt_for_each_subnode(child, fdt, node) {
+		uint64_t base, size;
+		int j;
+
+		if (!dt_node_okay(fdt, child))
+			continue;
+		/* a node with only "size" is memory the OS would allocate: nothing fixed */
+		for (j = 0; dt_get_reg(fdt, child, j, &base, &size) == 0; j++) {
+			if (!size || info->nr_resv == DT_MAX_RESV) {
+				info->resv_overflow |= size != 0;
+				continue;
+			}
+			dt_add_reserved(info, base, size, DT_RESV_NODE);
+			info->resv[info->nr_resv - 1].nomap =
+				fdt_getprop(fdt, child, "no-map", NULL) != NULL;
+		}
+	}
+}
+
+/* The node /chosen/stdout-path names: a path or an alias, options after ':'. */
+static void parse_chosen(const void *fdt, struct dt_info *info)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path, *colon;
+	int node, len;
+	uint64_t size;
+	uint32_t v;
+
+	if (chosen < 0)
+		return;
+	info->bootargs = fdt_getprop(fdt, chosen, "bootargs", &len);
+	if (info->bootargs && (len <= 0 || info->bootargs[len - 1] != '\0'))
+		info->bootargs = NULL;
+	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+	if (!path)
+		path = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
+	if (!path || len <= 1 || path[len - 1] != '\0')
+		return;
+	info->stdout_path = path;
+	colon = strchr(path, ':');
+	node = fdt_path_offset_namelen(fdt, path, colon ? (int)(colon - path) : (int)strlen(path));
+	if (node < 0 || !dt_node_okay(fdt, node))
+		return;
+	info->uart.compat = fdt_getprop(fdt, node, "compatible", &info->uart.compat_len);
+	if (!info->uart.compat || info->uart.compat_len <= 0 ||
+	    info->uart.compat[info->uart.compat_len - 1] != '\0')
+		return;
+	if (dt_get_reg(fdt, node, 0, &info->uart.base, &size))
+		return;
+	if (!dt_get_u32(fdt, node, "reg-shift", &v))
+		info->uart.reg_shift = v;
+	if (!dt_get_u32(fdt, node, "reg-io-width", &v))
+		info->uart.reg_io_width = v;
+	if (!dt_get_u32(fdt, node, "clock-frequency", &v))
+		info->uart.clock = v;
+	info->uart.offset = node;
+	info->uart.found = true;
+}
+
+static void parse_psci(const void *fdt, struct dt_info *info)
+{
+	int node = fdt_path_offset(fdt, "/psci");
+	const char *method;
+	uint32_t v;
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+	if (node < 0 || !dt_node_okay(fdt, node))
+		return;
+	method = fdt_getprop(fdt, node, "method", NULL);
+	if (method && !strcmp(method, "hvc"))
+		info->psci_conduit = DT_PSCI_HVC;
+	else if (method && !strcmp(method, "smc"))
+		info->psci_conduit = DT_PSCI_SMC;
+	else
+		return;
+	info->psci = true;
+	info->psci_v02 = dt_compat_has(fdt, node, "arm,psci-0.2") ||
+			 dt_compat_has(fdt, node, "arm,psci-1.0");
+	if (!dt_get_u32(fdt, node, "cpu_on", &v))
+		info->psci_cpu_on = v;
+}
+
+static void parse_finisher(const void *fdt, struct dt_info *info)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test1");
+	uint64_t size;
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test0");
+	if (node >= 0 && dt_node_okay(fdt, node) &&
+	    dt_get_reg(fdt, node, 0, &info->test_finisher_base, &size) == 0)
+		info->test_finisher = true;
+}
+
+int dt_parse(const void *fdt, struct dt_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->fdt = fdt;
+	info->fdt_size = fdt_totalsize(fdt);
+	info->model = fdt_getprop(fdt, 0, "model", NULL);
+	info->compatible = fdt_getprop(fdt, 0, "compatible", NULL);
+	parse_memory(fdt, info);
+	parse_reserved(fdt, info);
+	dt_add_reserved(info, (uintptr_t)fdt, info->fdt_size, DT_RESV_DTB);
+	parse_chosen(fdt, info);
+	parse_psci(fdt, info);
+	parse_finisher(fdt, info);
+	dt_parse_cpus(fdt, info);
+	dt_parse_numa(fdt, info);
+	return 0;
+}
+
+const char *dt_enable_method_name(enum dt_enable_method m)
+{
+	switch (m) {
+	case DT_EN_PSCI: return "psci";
+	case DT_EN_SPIN_TABLE: return "spin-table";
+	case DT_EN_SBI_HSM: return "sbi-hsm";
+	case DT_EN_OTHER: return "unknown";
+	default: return "none";
+	}
+}

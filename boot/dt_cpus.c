@@ -1,0 +1,76 @@
+/*
+ * dt_cpus.c - the /cpus node: one struct dt_cpu per cpu node, in tree order, with its
+ * hardware id, enable method, release address, NUMA node, status and RISC-V ISA/MMU.
+ */
+#include "dt_internal.h"
+#include <pcpurt/printk.h>
+#include <string.h>
+
+#define MPIDR_HWID_MASK 0xff00ffffffULL
+
+static uint8_t enable_method(const void *fdt, int node, bool riscv)
+{
+	const char *m = fdt_getprop(fdt, node, "enable-method", NULL);
+
+	if (!m)
+		return riscv ? DT_EN_SBI_HSM : DT_EN_NONE;
+	if (!strcmp(m, "psci"))
+		return DT_EN_PSCI;
+	if (!strcmp(m, "spin-table"))
+		return DT_EN_SPIN_TABLE;
+	return DT_EN_OTHER;
+}
+
+static void parse_one(const void *fdt, int node, int ac, struct dt_cpu *c)
+{
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	const fdt32_t *rel;
+	bool riscv = fdt_stringlist_search(fdt, node, "compatible", "riscv") >= 0;
+
+	memset(c, 0, sizeof(*c));
+	c->offset = node;
+	c->hwid = reg && len >= ac * 4 ? dt_read_cells(reg, ac) : ~0ULL;
+	if (!riscv)
+		c->hwid &= MPIDR_HWID_MASK;
+	c->node = dt_node_numa_id(fdt, node);
+	c->okay = dt_node_okay(fdt, node);
+	c->enable_method = enable_method(fdt, node, riscv);
+	rel = fdt_getprop(fdt, node, "cpu-release-addr", &len);
+	if (rel && (len == 4 || len == 8)) {
+		c->release_addr = dt_read_cells(rel, len / 4);
+		c->has_release_addr = true;
+	}
+	c->isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
+	c->mmu_type = fdt_getprop(fdt, node, "mmu-type", NULL);
+	c->has_mmu = c->mmu_type && strcmp(c->mmu_type, "riscv,none") != 0;
+}
+
+void dt_parse_cpus(const void *fdt, struct dt_info *info)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus");
+	int node, ac;
+	uint32_t tb;
+
+	if (cpus < 0)
+		return;
+	ac = fdt_address_cells(fdt, cpus);
+	if (ac < 1 || ac > 2)
+		ac = 1;
+	if (!dt_get_u32(fdt, cpus, "timebase-frequency", &tb))
+		info->timebase_freq = tb;
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+		if (!type || strcmp(type, "cpu"))
+			continue;
+		if (info->nr_cpus == DT_MAX_CPUS) {
+			info->nr_cpus_dropped++;
+			continue;
+		}
+		parse_one(fdt, node, ac, &info->cpus[info->nr_cpus++]);
+	}
+	if (!info->timebase_freq && info->nr_cpus &&
+	    !dt_get_u32(fdt, info->cpus[0].offset, "timebase-frequency", &tb))
+		info->timebase_freq = tb;
+}

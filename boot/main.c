@@ -1,0 +1,128 @@
+/*
+ * main.c - the one C entry for both arches. boot_main() runs the boot steps in order,
+ * each a named function below; arch code (arch/<arch>/head.S and start.c) gets here with
+ * the MMU off, interrupts masked, BSS clear, a stack, and the trap vector installed.
+ */
+#include <pcpurt/boot.h>
+#include <pcpurt/console.h>
+#include <pcpurt/panic.h>
+#include <pcpurt/printk.h>
+#include <pcpurt/run.h>
+#include <libfdt.h>
+
+static struct dt_info dt;
+static struct boot_info *bi;
+
+const struct dt_info *boot_dt(void)
+{
+	return &dt;
+}
+
+const struct boot_info *boot_info(void)
+{
+	return bi;
+}
+
+/* Step 1: the platform's default UART, so that a broken tree can still be reported. */
+static void early_console(void)
+{
+	console_init_default();
+}
+
+/* Step 2: libfdt's full check before anything reads the tree. */
+static void check_device_tree(void)
+{
+	int err;
+
+	if (!bi->fdt)
+		fatal("device tree: none found (x0/a1 was 0 and no tree at the start of RAM)");
+	err = dt_check(bi->fdt, 0);
+	if (err)
+		fatal("device tree: %s", fdt_strerror(err));
+}
+
+/* Step 3: the tree becomes struct dt_info; the image itself is reserved memory. */
+static void parse_device_tree(void)
+{
+	dt_parse(bi->fdt, &dt);
+	dt_add_reserved(&dt, bi->image_start, bi->image_end - bi->image_start, DT_RESV_IMAGE);
+	arch_dt_init(&dt);
+}
+
+/* Step 4: the console /chosen/stdout-path names (else the platform default stays). */
+static void init_console(void)
+{
+	console_init_dt(&dt);
+}
+
+static const char *resv_kind_name(unsigned int k)
+{
+	static const char *const names[] = { "memreserve", "reserved-memory", "image", "dtb" };
+
+	return k < ARRAY_SIZE(names) ? names[k] : "?";
+}
+
+/* Step 5: say who we are and what the tree describes. */
+static void print_banner(void)
+{
+	int i;
+
+	printk("\npcpurt %s (%s, %s build) booting\n", PCPURT_VERSION, PCPURT_ARCH,
+	       PCPURT_PLATFORM);
+	printk("Entry: %s, boot CPU hwid 0x%llx, image at 0x%lx-0x%lx\n", bi->entry_mode,
+	       (unsigned long long)bi->boot_hwid, (unsigned long)bi->image_start,
+	       (unsigned long)bi->image_end - 1);
+	printk("Device tree: at 0x%lx (%s), %u bytes\n", (unsigned long)(uintptr_t)bi->fdt,
+	       bi->fdt_source, dt.fdt_size);
+	printk("Machine model: %s\n", dt.model ? dt.model : "(none)");
+	printk("Console: %s\n", console_describe());
+	for (i = 0; i < dt.nr_mem; i++)
+		printk("Memory: [mem 0x%016llx-0x%016llx] node %d\n",
+		       (unsigned long long)dt.mem[i].base,
+		       (unsigned long long)(dt.mem[i].base + dt.mem[i].size - 1),
+		       dt.mem[i].node < 0 ? 0 : dt.mem[i].node);
+	for (i = 0; i < dt.nr_resv; i++)
+		printk("Reserved: [mem 0x%016llx-0x%016llx] %s%s\n",
+		       (unsigned long long)dt.resv[i].base,
+		       (unsigned long long)(dt.resv[i].base + dt.resv[i].size - 1),
+		       resv_kind_name(dt.resv[i].kind), dt.resv[i].nomap ? " no-map" : "");
+	if (dt.resv_overflow)
+		pr_warn("more than %d reserved ranges: the rest are not tracked\n", DT_MAX_RESV);
+	printk("CPUs: %d in the device tree%s\n", dt.nr_cpus,
+	       dt.nr_cpus_dropped ? " (more dropped)" : "");
+	for (i = 0; i < dt.nr_cpus; i++) {
+		const struct dt_cpu *c = &dt.cpus[i];
+
+		printk("  cpu@%llx: %s, node %d%s%s%s%s\n", (unsigned long long)c->hwid,
+		       dt_enable_method_name(c->enable_method), c->node < 0 ? 0 : c->node,
+		       c->okay ? "" : ", disabled", c->isa ? ", " : "", c->isa ? c->isa : "",
+		       c->isa && !c->has_mmu ? ", no MMU" : "");
+	}
+	printk("NUMA: %d node%s, %s\n", dt.nr_nodes, dt.nr_nodes == 1 ? "" : "s",
+	       dt.distance_map ? "distances from /distance-map" : "default distances");
+	printk("Kernel command line: %s\n", dt.bootargs ? dt.bootargs : "");
+}
+
+/* Step 6: identity map with caches; exclusives and atomics need normal memory. */
+static void enable_mmu(void)
+{
+	if (arch_mmu_init(&dt))
+		panic("mmu: could not enable the MMU");
+	printk("MMU: %s; atomics: %s\n", arch_mmu_describe(), arch_atomics_describe());
+}
+
+/* Step 7: boot parameters; step 8: the selected tests and workloads, then poweroff. */
+void boot_main(struct boot_info *info)
+{
+	int rejected;
+
+	bi = info;
+	early_console();
+	check_device_tree();
+	parse_device_tree();
+	init_console();
+	print_banner();
+	enable_mmu();
+	rejected = parse_boot_params(dt.bootargs);
+	run_selected(rejected);
+}

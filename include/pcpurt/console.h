@@ -1,0 +1,36 @@
+/*
+ * console.h - the serial console printk writes to.
+ *
+ * A UART driver is chosen by the compatible of the node /chosen/stdout-path names; the
+ * platform's default port (platforms/<board>/platform.mk) is used until then and when the
+ * tree names none. Output only: the runtime reads no input.
+ */
+#ifndef PCPURT_CONSOLE_H
+#define PCPURT_CONSOLE_H
+
+#include <pcpurt/compiler.h>
+
+struct dt_info;
+
+struct uart_port {
+	uintptr_t base;
+	uint32_t reg_shift;	/* register stride = 1 << reg_shift bytes */
+	uint32_t reg_io_width;	/* 1 or 4 bytes per access */
+};
+
+struct uart_driver {
+	const char *compatible;
+	void (*putc)(const struct uart_port *port, char c);
+	void (*setup)(struct uart_port *port);	/* optional: defaults for shift/width */
+};
+
+extern const struct uart_driver uart_pl011, uart_ns16550a, uart_dw_apb, uart_bcm2835_aux,
+	uart_sifive;
+
+void console_init_default(void);
+/* Returns the compatible picked, or NULL when the tree names no console we drive. */
+const char *console_init_dt(const struct dt_info *dt);
+void console_write(const char *s, size_t n);
+const char *console_describe(void);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * run.c - run the tests and workloads the command line picked and close the run.
+ *
+ * `run=a,b,...` names entries of the registry; an unknown name is reported and fails the
+ * run (after the named ones that exist have run). Without run=, every registered test
+ * runs, and the count of tests that ran must equal the count registered. The last line is
+ * always "RESULT: PASS" or "RESULT: FAIL <why>".
+ */
+#include <pcpurt/run.h>
+#include <pcpurt/arch.h>
+#include <pcpurt/panic.h>
+#include <pcpurt/printk.h>
+#include <stdio.h>
+#include <string.h>
+
+#define RUN_LIST_MAX 256
+
+extern const struct run_entry __run_start[], __run_end[];
+
+static char run_list[RUN_LIST_MAX];
+static bool run_given;
+
+static int set_run(const char *value)
+{
+	if (strlcpy(run_list, value, sizeof(run_list)) >= sizeof(run_list))
+		return -1;
+	run_given = true;
+	return 0;
+}
+DEFINE_BOOT_PARAM("run", set_run);
+
+int test_fail(const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk("  check failed: %s\n", msg);
+	return -1;
+}
+
+static size_t strcspn_comma(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] && s[n] != ',')
+		n++;
+	return n;
+}
+
+static const struct run_entry *find_entry(const char *name, size_t len)
+{
+	const struct run_entry *e;
+
+	for (e = __run_start; e < __run_end; e++)
+		if (strlen(e->name) == len && !strncmp(e->name, name, len))
+			return e;
+	return NULL;
+}
+
+/* run_one() - run @e on this CPU, print one line with its result and time. */
+static bool run_one(const struct run_entry *e)
+{
+	uint64_t t0 = arch_counter(), dt;
+	int rc;
+
+	printk("run: %s: %s\n", e->name, e->desc);
+	rc = e->fn();
+	dt = (arch_counter() - t0) * 1000000 / arch_counter_freq();
+	printk("run: %s: %s (%llu us)\n", e->name, rc ? "FAIL" : "PASS", (unsigned long long)dt);
+	return rc == 0;
+}
+
+void run_selected(int params_rejected)
+{
+	const struct run_entry *e;
+	int registered = 0, ran = 0, passed = 0, unknown = 0;
+	char why[128] = "";
+
+	for (e = __run_start; e < __run_end; e++)
+		registered += e->kind == RUN_TEST;
+
+	if (!run_given) {
+		for (e = __run_start; e < __run_end; e++) {
+			if (e->kind != RUN_TEST)
+				continue;
+			ran++;
+			passed += run_one(e);
+		}
+		printk("run: %d of %d registered tests ran, %d passed\n", ran, registered, passed);
+		if (ran != registered)
+			snprintf(why, sizeof(why), "only %d of %d registered tests ran", ran,
+				 registered);
+	} else {
+		const char *p = run_list;
+
+		while (*p) {
+			size_t len = strcspn_comma(p);
+
+			if (len) {
+				e = find_entry(p, len);
+				if (!e) {
+					printk("run: unknown test or workload \"%.*s\"\n", (int)len,
+					       p);
+					unknown++;
+				} else {
+					ran++;
+					passed += run_one(e);
+				}
+			}
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+		printk("run: %d selected, %d passed, %d unknown\n", ran, passed, unknown);
+		if (unknown)
+			snprintf(why, sizeof(why), "%d unknown name%s in run=", unknown,
+				 unknown == 1 ? "" : "s");
+	}
+	if (!why[0] && passed != ran)
+		snprintf(why, sizeof(why), "%d of %d failed", ran - passed, ran);
+	if (!why[0] && params_rejected)
+		snprintf(why, sizeof(why), "%d boot parameter%s rejected", params_rejected,
+			 params_rejected == 1 ? "" : "s");
+	if (!why[0] && ran == 0)
+		snprintf(why, sizeof(why), "nothing ran");
+	result_exit(why[0] == '\0', why);
+}
