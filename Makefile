@@ -42,7 +42,7 @@ CFLAGS	:= --target=$(TARGET) -std=gnu11 -ffreestanding -fno-builtin -nostdinc -f
 	   -DPCPURT_PLATFORM='"$(PLATFORM)"' $(ARCH_CFLAGS) $(PLATFORM_CFLAGS)
 ASFLAGS	:= --target=$(TARGET) -Iinclude -Iarch/$(SRCARCH)/include -MMD -MP -D__ASSEMBLY__ \
 	   $(ARCH_ASFLAGS) $(PLATFORM_CFLAGS)
-LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style=sysv --build-id=none --gc-sections \
+LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style=sysv --build-id=none --gc-sections --orphan-handling=error \
 	   -T $(O)/pcpurt.lds
 
 # Runtime sources: every folder's .c and .S, arch folder of this ARCH only.
@@ -95,17 +95,18 @@ $(O)/Image: $(O)/pcpurt.elf
 image: all $(PLATFORM_IMAGE)
 
 # ---- QEMU ------------------------------------------------------------------------------
-QEMU_SMP    ?= 4
-QEMU_NUMA   ?= 2
-QEMU_APPEND ?=
-QEMU_EXTRA  ?=
+# make run [ARCH=..] [SMP=4] [NODES=2] [APPEND="run=..."] [BOOT_ARGS="--uboot"]
+SMP	  ?= 4
+NODES	  ?= 2
+APPEND	  ?=
+BOOT_ARGS ?=
 run: deps-check all
-	$(Q)tests/qemu/boot.sh $(ARCH) $(O) --smp $(QEMU_SMP) --numa $(QEMU_NUMA) \
-		--append "$(QEMU_APPEND)" $(QEMU_EXTRA)
+	$(Q)python3 tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
+		--append "$(APPEND)" $(BOOT_ARGS)
 debug: deps-check all
 	@echo "In another terminal: gdb-multiarch $(O)/pcpurt.elf -ex 'target remote :1234'"
-	$(Q)tests/qemu/boot.sh $(ARCH) $(O) --smp $(QEMU_SMP) --numa $(QEMU_NUMA) \
-		--append "$(QEMU_APPEND)" --gdb $(QEMU_EXTRA)
+	$(Q)python3 tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
+		--append "$(APPEND)" --gdb $(BOOT_ARGS)
 
 # ---- tests -----------------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -132,7 +133,7 @@ fuzz: deps-check $(HOST_FUZZ_BINS)
 test-qemu: deps-check
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
-	$(Q)python3 tests/qemu/runner.py $(QEMU_TESTS_ARGS)
+	$(Q)python3 tests/qemu/runner.py $(RUNNER_ARGS)
 
 test: deps-check
 	$(Q)$(MAKE) --no-print-directory test-host
@@ -140,7 +141,7 @@ test: deps-check
 	$(Q)$(MAKE) --no-print-directory test-qemu
 
 bench: deps-check
-	$(Q)$(MAKE) --no-print-directory bench-run
+	@echo "bench: no benchmarks yet (they arrive with the dynamic allocator)"
 
 clean:
 	rm -rf build

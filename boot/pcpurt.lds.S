@@ -1,7 +1,10 @@
 /*
- * pcpurt.lds.S - image layout, both arches (asm/layout.h gives LINK_BASE and the arch). Linked at LINK_BASE (where QEMU loads the ELF) as a
- * position-independent executable: head.S applies .rela.dyn at entry, so the Image runs
- * from any 2 MiB-aligned address (the header's flags say so).
+ * pcpurt.lds.S - image layout, both arches (asm/layout.h gives LINK_BASE and the arch).
+ *
+ * Linked at LINK_BASE (where QEMU loads the ELF) as a position-independent executable:
+ * head.S applies .rela.dyn at entry, so the Image runs from any 2 MiB-aligned address
+ * (the header's flags say so). Sections not named here are a link error, so that nothing
+ * lands outside [_text, _end) unnoticed.
  */
 #include <asm/layout.h>
 
@@ -20,7 +23,7 @@ SECTIONS
 	. = ALIGN(4096);
 	_etext = .;
 	.rodata : {
-		*(.rodata .rodata.*)
+		*(.rodata .rodata.* .srodata .srodata.*)
 		. = ALIGN(8);
 		__run_start = .;
 		KEEP(*(.run_entries))
@@ -43,7 +46,7 @@ SECTIONS
 	.got : { *(.got .got.*) }
 	. = ALIGN(4096);
 	_sdata = .;
-	.data : { *(.data .data.*) }
+	.data : { *(.data .data.* .sdata .sdata.*) }
 	. = ALIGN(4096);
 	.data..percpu : {
 		__per_cpu_load = .;
@@ -62,12 +65,32 @@ SECTIONS
 	. = ALIGN(4096);
 	.bss (NOLOAD) : {
 		__bss_start = .;
-		*(.bss .bss.* COMMON)
+		*(.bss .bss.* .sbss .sbss.* COMMON)
 		. = ALIGN(16);
 		__bss_end = .;
 	}
 	. = ALIGN(4096);
 	_end = .;
 	__image_size = ABSOLUTE(_end - _text);
+	/* non-allocated: debug information, kept in pcpurt.elf only */
+	.debug_info 0 : { *(.debug_info) }
+	.debug_abbrev 0 : { *(.debug_abbrev) }
+	.debug_line 0 : { *(.debug_line) }
+	.debug_line_str 0 : { *(.debug_line_str) }
+	.debug_str 0 : { *(.debug_str) }
+	.debug_str_offsets 0 : { *(.debug_str_offsets) }
+	.debug_addr 0 : { *(.debug_addr) }
+	.debug_frame 0 : { *(.debug_frame) }
+	.debug_loclists 0 : { *(.debug_loclists) }
+	.debug_rnglists 0 : { *(.debug_rnglists) }
+	.debug_loc 0 : { *(.debug_loc) }
+	.debug_ranges 0 : { *(.debug_ranges) }
+	.debug_aranges 0 : { *(.debug_aranges) }
+	.debug_pubnames 0 : { *(.debug_pubnames) }
+	.debug_pubtypes 0 : { *(.debug_pubtypes) }
+	.symtab 0 : { *(.symtab) }
+	.strtab 0 : { *(.strtab) }
+	.shstrtab 0 : { *(.shstrtab) }
+	.riscv.attributes 0 : { *(.riscv.attributes) }
 	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) *(.interp) }
 }

@@ -1,0 +1,171 @@
+"""qemu.py - build QEMU command lines for pcpurt and run one boot.
+
+Shared by the test runner (runner.py) and `make run` / `make debug` (boot.py). A boot is
+described by a Boot object: architecture, how the image is started (ELF, Linux Image, or
+through U-Boot), CPU count, NUMA layout, command line, an optional device tree of our own.
+"""
+import os
+import re
+import select
+import subprocess
+import time
+
+UBOOT = {
+    "arm64": "/usr/lib/u-boot/qemu_arm64/u-boot.bin",
+    "riscv64": "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin",
+}
+RISCV_UBOOT_LOAD = 0x84000000
+
+
+class Boot:
+    def __init__(self, arch, build="qemu-virt", smp=1, nodes=1, dist=None, mem_mb=1024,
+                 append="", how="image", dtb=None, cpu=None, machine_opts=(), extra=(),
+                 node_cpus=None, machine="virt"):
+        self.arch = arch
+        self.build_dir = os.path.join("build", f"{arch}-{build}")
+        self.smp = smp
+        self.nodes = nodes
+        self.dist = dist or {}
+        self.mem_mb = mem_mb
+        self.append = append
+        self.how = how          # "elf", "image" or "uboot"
+        self.dtb = dtb
+        self.cpu = cpu
+        self.machine_opts = list(machine_opts)
+        self.extra = list(extra)
+        self.node_cpus = node_cpus
+        self.machine = machine
+
+    def image(self):
+        return os.path.join(self.build_dir, "pcpurt.elf" if self.how == "elf" else "Image")
+
+    def _numa_args(self):
+        if self.nodes <= 1:
+            return ["-m", f"{self.mem_mb}M"]
+        per = self.mem_mb // self.nodes
+        args = ["-m", f"{per * self.nodes}M"]
+        cpus = self.node_cpus or split_cpus(self.smp, self.nodes)
+        for n in range(self.nodes):
+            args += ["-object", f"memory-backend-ram,id=m{n},size={per}M"]
+            spec = f"node,nodeid={n},memdev=m{n}"
+            if cpus[n]:
+                spec += f",cpus={cpus[n][0]}-{cpus[n][1]}"
+            args += ["-numa", spec]
+        for a in range(self.nodes):
+            for b in range(a + 1, self.nodes):
+                d = self.dist.get((a, b), 20)
+                args += ["-numa", f"dist,src={a},dst={b},val={d}"]
+                if (b, a) in self.dist:
+                    args += ["-numa", f"dist,src={b},dst={a},val={self.dist[(b, a)]}"]
+        return args
+
+    def command(self, dumpdtb=None, gdb=False):
+        mopts = list(self.machine_opts)
+        if self.machine == "virt":
+            if self.arch == "arm64" and self.smp > 8 and not any("gic" in o for o in mopts):
+                mopts.append("gic-version=3")
+            if self.arch == "riscv64" and self.nodes >= 3 and not any("aia" in o for o in mopts):
+                mopts.append("aia=aplic")
+        if dumpdtb:
+            mopts.append(f"dumpdtb={dumpdtb}")
+        m = ",".join([self.machine] + mopts)
+        if self.arch == "arm64":
+            cmd = ["qemu-system-aarch64", "-M", m, "-cpu", self.cpu or "cortex-a72",
+                   "-semihosting-config", "enable=on,target=native"]
+        else:
+            cmd = ["qemu-system-riscv64", "-M", m, "-bios", "default"]
+            if self.cpu:
+                cmd += ["-cpu", self.cpu]
+        cmd += ["-smp", str(self.smp), "-nographic", "-no-reboot"] + self._numa_args()
+        if self.how == "uboot":
+            if self.arch == "arm64":
+                cmd += ["-bios", UBOOT["arm64"], "-kernel", self.image()]
+            else:
+                cmd += ["-kernel", UBOOT["riscv64"], "-device",
+                        f"loader,file={self.image()},addr={RISCV_UBOOT_LOAD:#x},force-raw=on"]
+        else:
+            cmd += ["-kernel", self.image()]
+            if self.append and self.how != "elf":
+                cmd += ["-append", self.append]
+        if self.dtb:
+            cmd += ["-dtb", self.dtb]
+        if gdb:
+            cmd += ["-s", "-S"]
+        return cmd + self.extra
+
+    def uboot_script(self):
+        """Commands typed at the U-Boot prompt, one per line."""
+        cmds = [f"setenv bootargs '{self.append}'"]
+        if self.arch == "arm64":
+            cmds += ["qfw load ${kernel_addr_r} ${ramdisk_addr_r}",
+                     "booti ${kernel_addr_r} - ${fdtcontroladdr}"]
+        else:
+            cmds += [f"booti {RISCV_UBOOT_LOAD:#x} - ${{fdtcontroladdr}}"]
+        return cmds
+
+
+def split_cpus(smp, nodes):
+    """Contiguous CPU ranges per node, as even as possible: [(first, last), ...]."""
+    out, first = [], 0
+    for n in range(nodes):
+        count = smp // nodes + (1 if n < smp % nodes else 0)
+        out.append((first, first + count - 1) if count else None)
+        first += count
+    return out
+
+
+def dump_dtb(boot, path):
+    """Write the tree QEMU would generate for this boot to `path`."""
+    subprocess.run(boot.command(dumpdtb=path), check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=60)
+    return path
+
+
+def run(boot, timeout, log_path=None):
+    """Boot once. Returns (exit status or None on timeout, serial output, seconds)."""
+    cmd = boot.command()
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out = bytearray()
+    script = boot.uboot_script() if boot.how == "uboot" else []
+    sent_stop = False
+    status = None
+    try:
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                break
+            r, _, _ = select.select([p.stdout], [], [], min(left, 0.5))
+            if r:
+                chunk = os.read(p.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                out += chunk
+                if script:
+                    text = out.decode("latin-1")
+                    if not sent_stop and "Hit any key" in text:
+                        p.stdin.write(b"\n")
+                        p.stdin.flush()
+                        sent_stop = True
+                    # one command per fresh prompt
+                    prompts = len(re.findall(r"^=> ", text, re.M))
+                    done = len(boot.uboot_script()) - len(script)
+                    if prompts > done:
+                        p.stdin.write(script.pop(0).encode() + b"\n")
+                        p.stdin.flush()
+            elif p.poll() is not None:
+                break
+        try:
+            status = p.wait(timeout=max(0.1, min(5, timeout - (time.monotonic() - start))))
+        except subprocess.TimeoutExpired:
+            status = None
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    text = out.decode("latin-1").replace("\r\n", "\n")
+    if log_path:
+        with open(log_path, "w") as f:
+            f.write("# " + " ".join(cmd) + "\n" + text)
+    return status, text, time.monotonic() - start

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""runner.py - boot each QEMU configuration, read the serial log and the exit status,
+and print one line per configuration and a closing "N passed, N failed".
+
+A configuration passes when QEMU exits (no timeout) with the expected status and the log
+has the expected RESULT line and every expected pattern. Logs go to build/qemu-tests/.
+
+  tests/qemu/runner.py [-k SUBSTRING] [-j JOBS] [--list]
+"""
+import argparse
+import concurrent.futures as cf
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+from fdt_corrupt import corrupt_last_prop_name  # noqa: E402
+
+LOGDIR = os.path.join("build", "qemu-tests")
+
+
+class Case:
+    def __init__(self, name, boot, status=0, result="PASS", expect=(), reject=(), timeout=60,
+                 prepare=None):
+        self.name = name
+        self.boot = boot
+        self.status = status          # expected QEMU exit status
+        self.result = result          # "PASS" or "FAIL"
+        self.expect = list(expect)    # regexes that must appear in the log
+        self.reject = list(reject)    # regexes that must not
+        self.timeout = timeout
+        self.prepare = prepare        # callable(case) run before the boot
+
+
+def corrupt_dtb(case):
+    """Give the boot a corrupt copy of the tree QEMU would generate for it."""
+    good = os.path.join(LOGDIR, case.name + ".good.dtb")
+    bad = os.path.join(LOGDIR, case.name + ".bad.dtb")
+    qemu.dump_dtb(case.boot, good)
+    with open(good, "rb") as f:
+        data = f.read()
+    with open(bad, "wb") as f:
+        f.write(corrupt_last_prop_name(data))
+    case.boot.dtb = bad
+
+
+def exit_ok_for(arch, status):
+    """riscv's finisher and arm64's semihosting both report the status itself."""
+    return status
+
+
+def cases():
+    out = []
+    B = qemu.Boot
+    for arch in ("arm64", "riscv64"):
+        banner = [r"pcpurt \S+ \(" + arch, r"Machine model: ", r"Console: \S+ at 0x"]
+        out += [
+            Case(f"{arch}-elf-1cpu", B(arch, smp=1, how="elf"),
+                 expect=banner + [r"run: \d+ of \d+ registered tests ran, \d+ passed"]),
+            Case(f"{arch}-image-4cpu-2node", B(arch, smp=4, nodes=2, mem_mb=2048,
+                                              append="run=dt,mmu,trap"),
+                 expect=banner + [r"NUMA: 2 nodes, distances from /distance-map",
+                                  r"Kernel command line: run=dt,mmu,trap"]),
+            Case(f"{arch}-image-1cpu", B(arch, smp=1), expect=banner),
+            Case(f"{arch}-uboot-1cpu", B(arch, smp=1, how="uboot", append="run=dt,mmu"),
+                 expect=banner + ["Starting kernel", r"Kernel command line: run=dt,mmu"]),
+            Case(f"{arch}-uboot-4cpu", B(arch, smp=4, how="uboot"),
+                 expect=banner + ["Starting kernel", r"CPUs: 4 in the device tree"]),
+            Case(f"{arch}-corrupt-dtb", B(arch, smp=1, how="image"), status=3,
+                 result="FAIL", prepare=corrupt_dtb,
+                 expect=[r"FATAL: device tree: FDT_ERR_\w+"], reject=[r"Machine model"],
+                 timeout=30),
+            Case(f"{arch}-panic", B(arch, smp=1, append="run=panic"), status=2, result="FAIL",
+                 expect=[r"PANIC: CPU0: .*(undefined instruction|illegal instruction)",
+                         r"RESULT: FAIL panic: "], timeout=30),
+            Case(f"{arch}-fail-workload", B(arch, smp=1, append="run=fail"), status=1,
+                 result="FAIL", expect=[r"run: fail: FAIL"], timeout=30),
+            Case(f"{arch}-unknown-run-name", B(arch, smp=1, append="run=dt,no-such-test"),
+                 status=1, result="FAIL",
+                 expect=[r'unknown test or workload "no-such-test"', r"run: dt: PASS"],
+                 timeout=30),
+        ]
+    out.append(Case("arm64-el2-4cpu", B("arm64", smp=4, machine_opts=["virtualization=on"],
+                                        append="run=dt,mmu,trap"),
+                    expect=[r"Entry: EL2", r"run: trap: PASS"]))
+    out.append(Case("riscv64-boot-hart-varies", B("riscv64", smp=8, append="run=dt"),
+                    expect=[r"Entry: S-mode, boot CPU hwid 0x[0-9a-f]+"]))
+    return out
+
+
+def check(case, status, log):
+    why = []
+    if status is None:
+        why.append(f"timeout after {case.timeout}s")
+    elif status != case.status:
+        why.append(f"exit status {status}, want {case.status}")
+    results = re.findall(r"^RESULT: (PASS|FAIL)(.*)$", log, re.M)
+    if len(results) != 1:
+        why.append(f"{len(results)} RESULT lines, want 1")
+    elif results[0][0] != case.result:
+        why.append(f"RESULT: {results[0][0]}{results[0][1]}, want {case.result}")
+    for pat in case.expect:
+        if not re.search(pat, log, re.M):
+            why.append(f"missing /{pat}/")
+    for pat in case.reject:
+        if re.search(pat, log, re.M):
+            why.append(f"unexpected /{pat}/")
+    return why
+
+
+def run_case(case):
+    os.makedirs(LOGDIR, exist_ok=True)
+    try:
+        if case.prepare:
+            case.prepare(case)
+        status, log, secs = qemu.run(case.boot, case.timeout,
+                                     os.path.join(LOGDIR, case.name + ".log"))
+        return case, check(case, status, log), secs
+    except Exception as e:  # a broken case fails, the others go on
+        return case, [f"runner error: {e}"], 0.0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", default="", help="only cases whose name contains this")
+    ap.add_argument("-j", type=int, default=max(1, min(2, os.cpu_count() or 1)))
+    ap.add_argument("--list", action="store_true")
+    args = ap.parse_args()
+    todo = [c for c in cases() if args.k in c.name]
+    if args.list:
+        for c in todo:
+            print(c.name)
+        return 0
+    passed = failed = 0
+    t0 = time.monotonic()
+    with cf.ThreadPoolExecutor(max_workers=args.j) as ex:
+        for case, why, secs in ex.map(run_case, todo):
+            if why:
+                failed += 1
+                print(f"FAIL {case.name:36s} {secs:6.1f}s  " + "; ".join(why), flush=True)
+                print(f"     log: {os.path.join(LOGDIR, case.name + '.log')}", flush=True)
+            else:
+                passed += 1
+                print(f"PASS {case.name:36s} {secs:6.1f}s", flush=True)
+    print(f"qemu: {len(todo)} configurations in {time.monotonic() - t0:.0f}s")
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
