@@ -91,6 +91,7 @@ $(O)/pcpurt.elf: $(OBJS) $(O)/pcpurt.lds
 $(O)/Image: $(O)/pcpurt.elf
 	@echo "  IMAGE   $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
+	$(Q)python3 tools/check-image.py $@ $< $(ARCH)
 
 image: all $(PLATFORM_IMAGE)
 
