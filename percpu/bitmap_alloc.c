@@ -51,8 +51,6 @@ static int bm_init(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 		pcpu_bm_mark_alloc(chunk, 0, head);
 	if (tail < bc->nr_bits)
 		pcpu_bm_mark_alloc(chunk, tail, bc->nr_bits - tail);
-	chunk->free_bytes = bc->nr_free * PCPU_MIN_ALLOC_SIZE;
-	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
 	return 0;
 }
 
@@ -98,8 +96,6 @@ static int bm_alloc(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigne
 		from = (from - bc->map_base) / PCPU_MIN_ALLOC_SIZE;
 	}
 	pcpu_bm_mark_alloc(chunk, (unsigned int)bit, bits);
-	chunk->free_bytes = bc->nr_free * PCPU_MIN_ALLOC_SIZE;
-	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
 	return (int)(bc->map_base + (unsigned int)bit * PCPU_MIN_ALLOC_SIZE);
 }
 
@@ -115,8 +111,6 @@ static int bm_free(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned
 		return -1;
 	end = bm_next_set(bc->bound_map, bit + 1, bc->nr_bits + 1);
 	pcpu_bm_mark_free(chunk, bit, end - bit);
-	chunk->free_bytes = bc->nr_free * PCPU_MIN_ALLOC_SIZE;
-	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
 	return (int)((end - bit) * PCPU_MIN_ALLOC_SIZE);
 }
 

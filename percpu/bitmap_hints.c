@@ -195,6 +195,8 @@ void pcpu_bm_mark_alloc(struct pcpu_chunk *chunk, unsigned int bit, unsigned int
 	}
 	if (bc->contig && bit < bc->contig_start + bc->contig && end > bc->contig_start)
 		pcpu_bm_chunk_refresh(bc);
+	chunk->free_bytes = bc->nr_free * PCPU_MIN_ALLOC_SIZE;
+	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
 }
 
 /* Marks the allocation [bit, bit + bits) free again and updates all hints. */
@@ -241,6 +243,8 @@ void pcpu_bm_mark_free(struct pcpu_chunk *chunk, unsigned int bit, unsigned int 
 		bc->contig = re - rs;
 		bc->contig_start = rs;
 	}
+	chunk->free_bytes = bc->nr_free * PCPU_MIN_ALLOC_SIZE;
+	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
 }
 
 /* Could block blk hold bits at align, judging by its contig run alone? */
