@@ -47,6 +47,7 @@ LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style
 
 # Runtime sources: every folder's .c and .S, arch folder of this ARCH only.
 SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/*/*.c lib/*.c mm/*.c) \
+	   percpu/alloc_info.c percpu/embed.c \
 	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
 FDT_SRCS := fdt.c fdt_ro.c fdt_strerror.c fdt_addresses.c
 OBJS	:= $(patsubst %,$(O)/%.o,$(SRCS)) $(patsubst %,$(O)/libfdt/%.o,$(FDT_SRCS))

@@ -5,6 +5,9 @@
  */
 #include <pcpurt/boot.h>
 #include <pcpurt/console.h>
+#include <pcpurt/memblock.h>
+#include <pcpurt/percpu.h>
+#include <pcpurt/smp.h>
 #include <pcpurt/panic.h>
 #include <pcpurt/printk.h>
 #include <pcpurt/run.h>
@@ -111,7 +114,21 @@ static void enable_mmu(void)
 	printk("MMU: %s; atomics: %s\n", arch_mmu_describe(), arch_atomics_describe());
 }
 
-/* Step 7: boot parameters; step 8: the selected tests and workloads, then poweroff. */
+/* Step 8: the early allocator: /memory minus every reserved range. */
+static void init_memory(void)
+{
+	memblock_init_dt(&dt);
+}
+
+/* Step 9: number the CPUs (boot CPU first), per-CPU areas, then start the others. */
+static void init_smp(void)
+{
+	smp_init_cpus(&dt, bi->boot_hwid);
+	setup_per_cpu_areas();
+	smp_bring_up();
+}
+
+/* Step 7: boot parameters; step 10: the selected tests and workloads, then poweroff. */
 void boot_main(struct boot_info *info)
 {
 	int rejected;
@@ -124,5 +141,7 @@ void boot_main(struct boot_info *info)
 	print_banner();
 	enable_mmu();
 	rejected = parse_boot_params(dt.bootargs);
+	init_memory();
+	init_smp();
 	run_selected(rejected);
 }

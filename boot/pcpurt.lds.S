@@ -46,8 +46,6 @@ SECTIONS
 	.got : { *(.got .got.*) }
 	. = ALIGN(4096);
 	_sdata = .;
-	.data : { *(.data .data.* .sdata .sdata.*) }
-	. = ALIGN(4096);
 	.data..percpu : {
 		__per_cpu_load = .;
 		__per_cpu_start = .;
@@ -61,6 +59,9 @@ SECTIONS
 		*(.data..percpu..shared_aligned)
 		__per_cpu_end = .;
 	}
+	. = ALIGN(4096);
+	.data : { *(.data .data.* .sdata .sdata.*) }
+	. = ALIGN(4096);
 	_edata = .;
 	. = ALIGN(4096);
 	.bss (NOLOAD) : {

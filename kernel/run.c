@@ -10,6 +10,7 @@
 #include <pcpurt/arch.h>
 #include <pcpurt/panic.h>
 #include <pcpurt/printk.h>
+#include <pcpurt/smp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,14 +61,49 @@ static const struct run_entry *find_entry(const char *name, size_t len)
 	return NULL;
 }
 
-/* run_one() - run @e on this CPU, print one line with its result and time. */
+static char notes[NR_CPUS][64];
+static int results[NR_CPUS];
+
+void run_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(notes[smp_processor_id()], sizeof(notes[0]), fmt, ap);
+	va_end(ap);
+}
+
+/* One line per online CPU: its node, hardware id, result and note. */
+static void print_cpu_table(const struct run_entry *e)
+{
+	unsigned int cpu;
+
+	printk("run: %s: CPU  node  hwid          result  %s\n", e->name, "summary");
+	for_each_online_cpu(cpu)
+		printk("run: %s: %3u  %4d  0x%-10llx  %-6s  %s\n", e->name, cpu, cpu_to_node(cpu),
+		       (unsigned long long)cpu_map.cpu[cpu].hwid, results[cpu] ? "FAIL" : "ok",
+		       notes[cpu]);
+}
+
+/* run_one() - run @e (on every online CPU when it asks), print its result and time. */
 static bool run_one(const struct run_entry *e)
 {
 	uint64_t t0 = arch_counter(), dt;
-	int rc;
+	int rc = 0;
 
 	printk("run: %s: %s\n", e->name, e->desc);
-	rc = e->fn();
+	if (e->before)
+		rc = e->before();
+	if (!rc && (e->kind & RUN_ALL_CPUS)) {
+		memset(notes, 0, sizeof(notes));
+		memset(results, 0, sizeof(results));
+		rc = smp_call_all(e->fn, results);
+		print_cpu_table(e);
+	} else if (!rc) {
+		rc = e->fn();
+	}
+	if (e->after && !rc)
+		rc = e->after();
 	dt = (arch_counter() - t0) * 1000000 / arch_counter_freq();
 	printk("run: %s: %s (%llu us)\n", e->name, rc ? "FAIL" : "PASS", (unsigned long long)dt);
 	return rc == 0;

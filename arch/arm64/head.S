@@ -119,3 +119,59 @@ el2_to_el1:
 	.globl	boot_stack
 boot_stack:
 	.space	BOOT_STACK_SIZE
+
+/*
+ * Secondary CPUs. PSCI CPU_ON enters secondary_entry_psci with x0 = logical CPU number;
+ * spin-table CPUs jump to secondary_entry_spin with nothing, and find their number by
+ * looking their MPIDR up in secondary_boot.hwid[]. Both then load their stack and their
+ * per-CPU base (TPIDR_EL1) before any C runs, and call arm64_secondary_start(cpu).
+ * The boot CPU cleaned secondary_boot and __per_cpu_offset to the point of coherency.
+ */
+#define SB_STACK	0		/* offsetof(struct secondary_boot, stack_top) */
+#define SB_HWID		(8 * 512)	/* offsetof(..., hwid), NR_CPUS = 512 */
+#define SB_NR		(16 * 512)	/* offsetof(..., nr) */
+
+	.section .text.entry, "ax"
+	.globl	secondary_entry_psci
+secondary_entry_psci:
+	mov	x19, x0
+	bl	el2_to_el1
+	b	secondary_common
+
+	.globl	secondary_entry_spin
+secondary_entry_spin:
+	bl	el2_to_el1
+	mrs	x1, mpidr_el1
+	movz	x2, #0xffff
+	movk	x2, #0xff, lsl #16
+	movk	x2, #0xff, lsl #32		/* MPIDR affinity mask 0xff00ffffff */
+	and	x1, x1, x2
+	adrp	x3, secondary_boot
+	add	x3, x3, :lo12:secondary_boot
+	ldr	w4, [x3, #SB_NR]
+	add	x5, x3, #SB_HWID
+	mov	x19, xzr
+1:	cmp	x19, x4
+	b.hs	2f
+	ldr	x6, [x5, x19, lsl #3]
+	cmp	x6, x1
+	b.eq	secondary_common
+	add	x19, x19, #1
+	b	1b
+2:	wfe					/* not ours: park */
+	b	2b
+
+secondary_common:
+	adrp	x3, secondary_boot
+	add	x3, x3, :lo12:secondary_boot
+	ldr	x4, [x3, x19, lsl #3]		/* stack_top[cpu] */
+	mov	sp, x4
+	adrp	x3, __per_cpu_offset
+	add	x3, x3, :lo12:__per_cpu_offset
+	ldr	x4, [x3, x19, lsl #3]
+	msr	tpidr_el1, x4
+	mov	x29, xzr
+	mov	x0, x19
+	bl	arm64_secondary_start
+3:	wfe
+	b	3b

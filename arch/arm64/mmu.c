@@ -7,6 +7,7 @@
 #include <pcpurt/arch.h>
 #include <pcpurt/dt.h>
 #include <pcpurt/printk.h>
+#include <pcpurt/smp.h>
 #include <stdio.h>
 
 #define PTE_VALID	(1UL << 0)
@@ -32,6 +33,11 @@
 static uint64_t l1_table[L1_ENTRIES] __aligned(4096);
 static uint64_t l2_tables[NR_L2_TABLES][512] __aligned(4096);
 static int nr_l2_used;
+
+/* what secondaries load: computed once by the boot CPU, cleaned to the point of coherency */
+static struct {
+	uint64_t mair, tcr, ttbr, sctlr;
+} mmu_regs;
 static char mmu_desc[96];
 
 extern char _text[], _end[];
@@ -101,17 +107,28 @@ int arch_mmu_init(const struct dt_info *dt)
 	 * write them back.
 	 */
 	inval_dcache_range((uintptr_t)_text, (uintptr_t)_end);
-	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" : : : "memory");
-	write_sysreg(MAIR_VALUE, mair_el1);
-	write_sysreg(tcr, tcr_el1);
-	write_sysreg((uintptr_t)l1_table, ttbr0_el1);
-	isb();
-	write_sysreg(read_sysreg(sctlr_el1) | (1UL << 0) | (1UL << 2) | (1UL << 12), sctlr_el1);
-	isb();
+	mmu_regs.mair = MAIR_VALUE;
+	mmu_regs.tcr = tcr;
+	mmu_regs.ttbr = (uintptr_t)l1_table;
+	mmu_regs.sctlr = read_sysreg(sctlr_el1) | (1UL << 0) | (1UL << 2) | (1UL << 12);
+	arch_secondary_mmu_on();
+	arch_dcache_clean_inval(&mmu_regs, sizeof(mmu_regs));
 	snprintf(mmu_desc, sizeof(mmu_desc),
 		 "identity map, 4K granule, %d-bit VA, %d mixed GiB split in 2M blocks", VA_BITS,
 		 mixed);
 	return 0;
+}
+
+/* Load the boot CPU's tables and turn the MMU and caches on (boot CPU and secondaries). */
+void arch_secondary_mmu_on(void)
+{
+	__asm__ __volatile__("tlbi vmalle1\n\tdsb nsh\n\tisb" : : : "memory");
+	write_sysreg(mmu_regs.mair, mair_el1);
+	write_sysreg(mmu_regs.tcr, tcr_el1);
+	write_sysreg(mmu_regs.ttbr, ttbr0_el1);
+	isb();
+	write_sysreg(mmu_regs.sctlr, sctlr_el1);
+	isb();
 }
 
 bool arch_mmu_enabled(void)

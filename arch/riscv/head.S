@@ -74,3 +74,29 @@ primary_entry:
 	.globl	boot_stack
 boot_stack:
 	.space	BOOT_STACK_SIZE
+
+/*
+ * Secondary harts: SBI HSM hart_start enters here in S-mode with a0 = hart id and
+ * a1 = the opaque value, our logical CPU number. Stack and per-CPU base (tp) are loaded
+ * before any C runs; then riscv_secondary_start(cpu, hartid).
+ */
+	.section .text.entry, "ax"
+	.globl	secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	csrw	sip, zero
+	lla	t0, trap_entry
+	csrw	stvec, t0
+	lla	t0, secondary_boot		/* stack_top[] is its first member */
+	slli	t1, a1, 3
+	add	t0, t0, t1
+	ld	sp, 0(t0)
+	lla	t0, __per_cpu_offset
+	add	t0, t0, t1
+	ld	tp, 0(t0)
+	mv	t0, a0
+	mv	a0, a1
+	mv	a1, t0
+	call	riscv_secondary_start
+1:	wfi
+	j	1b

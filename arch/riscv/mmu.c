@@ -6,6 +6,7 @@
  */
 #include <pcpurt/arch.h>
 #include <pcpurt/dt.h>
+#include <pcpurt/smp.h>
 #include <stdio.h>
 
 #define PTE_V	(1UL << 0)
@@ -43,11 +44,17 @@ int arch_mmu_init(const struct dt_info *dt)
 			prot |= PTE_X;
 		root_table[i] = ((pa >> 12) << 10) | prot;
 	}
+	arch_secondary_mmu_on();
+	snprintf(mmu_desc, sizeof(mmu_desc), "identity map, Sv39, 1G pages");
+	return 0;
+}
+
+/* Turn on translation with the boot hart's table (boot hart and secondaries). */
+void arch_secondary_mmu_on(void)
+{
 	__asm__ __volatile__("sfence.vma" : : : "memory");
 	csr_write(satp, SATP_SV39 | ((uintptr_t)root_table >> 12));
 	__asm__ __volatile__("sfence.vma" : : : "memory");
-	snprintf(mmu_desc, sizeof(mmu_desc), "identity map, Sv39, 1G pages");
-	return 0;
 }
 
 bool arch_mmu_enabled(void)

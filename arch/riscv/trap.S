@@ -52,6 +52,8 @@ trap_entry:
 	mv	a0, sp
 	call	riscv_trap
 	ld	t0, 256(sp)
+	addi	t1, sp, 256
+	sc.d	zero, t0, (t1)			/* drop any LR reservation of the interrupted code */
 	csrw	sepc, t0
 	ld	t0, 264(sp)
 	csrw	sstatus, t0

@@ -12,20 +12,34 @@
 
 #include <pcpurt/compiler.h>
 
-enum run_kind { RUN_TEST = 1, RUN_WORKLOAD = 2 };
+enum run_kind {
+	RUN_TEST = 1,		/* part of the default run */
+	RUN_WORKLOAD = 2,	/* runs only when named */
+	RUN_ALL_CPUS = 4,	/* fn runs on every online CPU at once */
+};
 
 struct run_entry {
 	const char *name;
 	const char *desc;
 	unsigned long kind;
-	int (*fn)(void);
+	int (*fn)(void);	/* 0 = pass; on each CPU with RUN_ALL_CPUS */
+	int (*before)(void);	/* optional, boot CPU, before fn */
+	int (*after)(void);	/* optional, boot CPU, after every CPU finished fn */
 };
 
-#define DEFINE_RUN(kind_, name_, fn_, desc_)						\
+#define DEFINE_RUN(kind_, name_, fn_, desc_, before_, after_)				\
 	static const struct run_entry __run_##fn_ __used __section(".run_entries")	\
-		__aligned(8) = { name_, desc_, kind_, fn_ }
-#define DEFINE_TEST(name, fn, desc)	DEFINE_RUN(RUN_TEST, name, fn, desc)
-#define DEFINE_WORKLOAD(name, fn, desc)	DEFINE_RUN(RUN_WORKLOAD, name, fn, desc)
+		__aligned(8) = { name_, desc_, kind_, fn_, before_, after_ }
+#define DEFINE_TEST(name, fn, desc)	DEFINE_RUN(RUN_TEST, name, fn, desc, NULL, NULL)
+#define DEFINE_WORKLOAD(name, fn, desc)	DEFINE_RUN(RUN_WORKLOAD, name, fn, desc, NULL, NULL)
+/* every online CPU runs fn; before/after (may be NULL) run on the boot CPU */
+#define DEFINE_SMP_TEST(name, fn, desc, before, after) \
+	DEFINE_RUN(RUN_TEST | RUN_ALL_CPUS, name, fn, desc, before, after)
+#define DEFINE_SMP_WORKLOAD(name, fn, desc, before, after) \
+	DEFINE_RUN(RUN_WORKLOAD | RUN_ALL_CPUS, name, fn, desc, before, after)
+
+/* run_note() - this CPU's one-line summary for the per-CPU results table. */
+void run_note(const char *fmt, ...) __printf(1, 2);
 
 struct boot_param {
 	const char *name;

@@ -1,13 +1,55 @@
-/* smp.h - CPU numbering and the SMP state generic code needs (kernel/smp.c). */
+/*
+ * smp.h - CPUs: logical numbering, bring-up, and running work on every online CPU
+ * (kernel/smp.c, kernel/smp_call.c). The arch hooks at the end are in arch/<arch>/smp.c.
+ */
 #ifndef PCPURT_SMP_H
 #define PCPURT_SMP_H
 
-#include <pcpurt/compiler.h>
+#include <pcpurt/cpu_map.h>
+#include <pcpurt/cpumask.h>
+
+struct dt_info;
+
+extern struct cpu_map cpu_map;	/* logical CPU -> hwid, node, enable method */
 
 /* smp_started() - true once any secondary CPU may be running. */
 bool smp_started(void);
 
-/* smp_processor_id() - this CPU's logical number (0 = boot CPU). */
+/* smp_processor_id() - this CPU's logical number (0 = boot CPU), from per-CPU data. */
 unsigned int smp_processor_id(void);
+
+static inline int cpu_to_node(unsigned int cpu)
+{
+	return cpu_map.cpu[cpu].node;
+}
+
+/* smp_init_cpus() - number the tree's CPUs; fills cpu_map, possible/present masks. */
+void smp_init_cpus(const struct dt_info *dt, uint64_t boot_hwid);
+
+/* smp_bring_up() - start the possible CPUs (at most maxcpus=), report each failure. */
+void smp_bring_up(void);
+
+/* smp_call_all() - run @fn on every online CPU at once; returns the number that failed. */
+int smp_call_all(int (*fn)(void), int *results);
+
+/* smp_barrier() - every online CPU waits here until all have arrived. */
+void smp_barrier(void);
+
+/* secondary_start() - generic part of a secondary's start; never returns. */
+void secondary_start(unsigned int cpu) __noreturn;
+
+/* arch hooks */
+struct secondary_boot {
+	uintptr_t stack_top[NR_CPUS];
+	uint64_t hwid[NR_CPUS];
+	unsigned int nr;		/* entries in hwid[] (spin-table lookup) */
+};
+extern struct secondary_boot secondary_boot;
+/* arch_cpu_start() - ask firmware to start @cpu; 0, or a negative firmware error. */
+int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why);
+void arch_cpu_idle_wait(void);	/* wait a little for an event (no interrupt needed) */
+void arch_cpu_kick(void);	/* wake CPUs waiting in arch_cpu_idle_wait() */
+/* arch_secondary_mmu_on() - this secondary enables the boot CPU's tables. */
+void arch_secondary_mmu_on(void);
 
 #endif

@@ -1,0 +1,69 @@
+/*
+ * smp.c (arm64) - starting secondary CPUs (PSCI CPU_ON or spin-table) and waiting.
+ */
+#include <pcpurt/smp.h>
+#include <pcpurt/arch.h>
+#include <pcpurt/psci.h>
+#include <pcpurt/dt.h>
+#include <asm/percpu.h>
+
+_Static_assert(__builtin_offsetof(struct secondary_boot, hwid) == 8 * 512, "head.S SB_HWID");
+_Static_assert(__builtin_offsetof(struct secondary_boot, nr) == 16 * 512, "head.S SB_NR");
+_Static_assert(NR_CPUS == 512, "head.S assumes NR_CPUS 512");
+
+extern char secondary_entry_psci[], secondary_entry_spin[];
+
+static const char *psci_error(long rc)
+{
+	switch (rc) {
+	case PSCI_RET_NOT_SUPPORTED: return "PSCI: not supported";
+	case PSCI_RET_INVALID_PARAMS: return "PSCI: invalid parameters";
+	case PSCI_RET_DENIED: return "PSCI: denied";
+	case PSCI_RET_ALREADY_ON: return "PSCI: already on";
+	case PSCI_RET_ON_PENDING: return "PSCI: on pending";
+	case PSCI_RET_INTERNAL_FAILURE: return "PSCI: internal failure";
+	default: return "PSCI: error";
+	}
+}
+
+int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why)
+{
+	if (e->method == DT_EN_PSCI) {
+		long rc = psci_call(psci_cpu_on_fn(), e->hwid, (uintptr_t)secondary_entry_psci,
+				    cpu);
+
+		if (rc != PSCI_RET_SUCCESS) {
+			*why = psci_error(rc);
+			return (int)rc;
+		}
+		return 0;
+	}
+	if (e->method == DT_EN_SPIN_TABLE) {
+		volatile uint64_t *slot = (volatile uint64_t *)(uintptr_t)e->release_addr;
+
+		*slot = (uintptr_t)secondary_entry_spin;
+		arch_dcache_clean_inval((const void *)slot, sizeof(*slot));
+		__asm__ __volatile__("sev" : : : "memory");
+		return 0;
+	}
+	*why = "no enable method";
+	return -1;
+}
+
+void arm64_secondary_start(unsigned int cpu);
+
+void arm64_secondary_start(unsigned int cpu)
+{
+	arch_secondary_mmu_on();
+	secondary_start(cpu);
+}
+
+void arch_cpu_idle_wait(void)
+{
+	__asm__ __volatile__("wfe" : : : "memory");
+}
+
+void arch_cpu_kick(void)
+{
+	__asm__ __volatile__("dsb ish\n\tsev" : : : "memory");
+}

@@ -1,0 +1,74 @@
+/*
+ * setup_percpu.c - the runtime side of the first chunk: memblock supplies node-local
+ * memory, the tree supplies distances, percpu/embed.c builds the chunk; then every CPU's
+ * offset is recorded and the boot CPU's base register switched to its own unit.
+ */
+#include <pcpurt/percpu.h>
+#include <pcpurt/percpu_first_chunk.h>
+#include <pcpurt/boot.h>
+#include <pcpurt/memblock.h>
+#include <pcpurt/panic.h>
+#include <pcpurt/printk.h>
+#include <pcpurt/smp.h>
+#include <string.h>
+
+unsigned long __per_cpu_offset[NR_CPUS];
+struct pcpu_first_chunk pcpu_first_chunk;
+static unsigned long possible_bits[CPUMASK_LONGS];
+
+static uintptr_t fc_alloc(size_t size, size_t align, int node, void *ctx)
+{
+	return memblock_alloc_node(size, align, node, NULL);
+}
+
+static void fc_free(uintptr_t addr, size_t size, void *ctx)
+{
+	memblock_free(addr, size);
+}
+
+static int fc_cpu_to_node(unsigned int cpu, void *ctx)
+{
+	return cpu_to_node(cpu);
+}
+
+static int fc_distance(unsigned int a, unsigned int b, void *ctx)
+{
+	return cpu_map_distance(boot_dt(), &cpu_map, a, b);
+}
+
+static void *fc_info_alloc(size_t size, void *ctx)
+{
+	uintptr_t p = memblock_alloc(size, PCPU_PAGE_SIZE);
+
+	if (p)
+		memset((void *)p, 0, size);
+	return (void *)p;
+}
+
+void setup_per_cpu_areas(void)
+{
+	static const struct pcpu_fc_ops ops = {
+		.alloc = fc_alloc, .free = fc_free, .cpu_to_node = fc_cpu_to_node,
+	};
+	struct pcpu_topology topo = {
+		.nr_cpu_ids = nr_cpu_ids, .possible = possible_bits, .distance = fc_distance,
+	};
+	size_t static_size = __per_cpu_end - __per_cpu_start;
+	unsigned int cpu;
+	int rc;
+
+	memcpy(possible_bits, cpu_possible_mask.bits, sizeof(possible_bits));
+	printk("percpu: NR_CPUS:%d nr_cpumask_bits:%d nr_cpu_ids:%u nr_node_ids:%d\n", NR_CPUS,
+	       NR_CPUS, nr_cpu_ids, boot_dt()->nr_nodes);
+	rc = pcpu_embed_first_chunk(__per_cpu_load, static_size, PERCPU_MODULE_RESERVE,
+				    PERCPU_DYNAMIC_RESERVE, PCPU_PAGE_SIZE, &topo, &ops,
+				    fc_info_alloc, NULL, &pcpu_first_chunk);
+	if (rc)
+		panic("percpu: cannot set up the first chunk (error %d)", rc);
+	for_each_possible_cpu(cpu) {
+		__per_cpu_offset[cpu] = pcpu_first_chunk.base - (uintptr_t)__per_cpu_start +
+					pcpu_first_chunk.unit_off[cpu];
+		per_cpu(cpu_number, cpu) = cpu;
+	}
+	arch_set_percpu_offset(__per_cpu_offset[0]);
+}
