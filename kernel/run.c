@@ -116,11 +116,11 @@ void run_selected(int params_rejected)
 	char why[128] = "";
 
 	for (e = __run_start; e < __run_end; e++)
-		registered += e->kind == RUN_TEST;
+		registered += !!(e->kind & RUN_TEST);
 
 	if (!run_given) {
 		for (e = __run_start; e < __run_end; e++) {
-			if (e->kind != RUN_TEST)
+			if (!(e->kind & RUN_TEST))
 				continue;
 			ran++;
 			passed += run_one(e);
