@@ -46,7 +46,7 @@ LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style
 	   -T $(O)/pcpurt.lds
 
 # Runtime sources: every folder's .c and .S, arch folder of this ARCH only.
-SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/*/*.c lib/*.c mm/*.c) \
+SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
 	   percpu/alloc_info.c percpu/embed.c \
 	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
 FDT_SRCS := fdt.c fdt_ro.c fdt_strerror.c fdt_addresses.c

@@ -176,6 +176,38 @@ static void parse_finisher(const void *fdt, struct dt_info *info)
 		info->test_finisher = true;
 }
 
+static void parse_gic(const void *fdt, struct dt_info *info)
+{
+	static const char *const v2[] = { "arm,cortex-a15-gic", "arm,gic-400", "arm,gic-v2",
+					   "arm,cortex-a9-gic" };
+	uint64_t size;
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
+	unsigned int i;
+
+	if (node >= 0 && dt_node_okay(fdt, node)) {
+		uint32_t n = 1;
+
+		dt_get_u32(fdt, node, "#redistributor-regions", &n);
+		if (dt_get_reg(fdt, node, 0, &info->gic.dist, &size))
+			return;
+		for (i = 0; i < n && i < ARRAY_SIZE(info->gic.redist); i++)
+			if (dt_get_reg(fdt, node, 1 + i, &info->gic.redist[i],
+				       &info->gic.redist_size[i]) == 0)
+				info->gic.nr_redist++;
+		info->gic.version = info->gic.nr_redist ? 3 : 0;
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(v2); i++) {
+		node = fdt_node_offset_by_compatible(fdt, -1, v2[i]);
+		if (node >= 0 && dt_node_okay(fdt, node) &&
+		    dt_get_reg(fdt, node, 0, &info->gic.dist, &size) == 0 &&
+		    dt_get_reg(fdt, node, 1, &info->gic.cpuif, &size) == 0) {
+			info->gic.version = 2;
+			return;
+		}
+	}
+}
+
 int dt_parse(const void *fdt, struct dt_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -189,6 +221,7 @@ int dt_parse(const void *fdt, struct dt_info *info)
 	parse_chosen(fdt, info);
 	parse_psci(fdt, info);
 	parse_finisher(fdt, info);
+	parse_gic(fdt, info);
 	dt_parse_cpus(fdt, info);
 	dt_parse_numa(fdt, info);
 	return 0;

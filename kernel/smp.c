@@ -98,7 +98,8 @@ void smp_bring_up(void)
 	unsigned int cpu, failed = 0;
 	char mask[128];
 
-	printk("smp: Bringing up secondary CPUs ...\n");
+	arch_smp_prepare(boot_dt());
+	printk("smp: Bringing up secondary CPUs ... (idle: %s)\n", arch_wake_describe());
 	secondaries_started = true;
 	for (cpu = 1; cpu < nr_cpu_ids; cpu++) {
 		const char *why = NULL;

@@ -13,6 +13,8 @@ static struct {
 	int (*volatile fn)(void);
 	volatile unsigned long gen;
 	volatile unsigned int done;
+	unsigned int waiting;		/* CPUs that must finish */
+	unsigned int caller;
 	int *results;
 } work;
 
@@ -27,8 +29,8 @@ static void run_work(unsigned int cpu)
 
 	if (work.results)
 		work.results[cpu] = rc;
-	__atomic_fetch_add(&work.done, 1, __ATOMIC_RELEASE);
-	arch_cpu_kick();
+	if (__atomic_add_fetch(&work.done, 1, __ATOMIC_ACQ_REL) == work.waiting)
+		arch_cpu_kick(work.caller);
 }
 
 void smp_secondary_idle(unsigned int cpu) __noreturn;
@@ -56,8 +58,10 @@ int smp_call_all(int (*fn)(void), int *results)
 	work.fn = fn;
 	work.results = results;
 	work.done = 0;
+	work.waiting = n;
+	work.caller = smp_processor_id();
 	__atomic_fetch_add(&work.gen, 1, __ATOMIC_RELEASE);
-	arch_cpu_kick();
+	arch_cpu_kick(-1);
 	run_work(smp_processor_id());
 	while (__atomic_load_n(&work.done, __ATOMIC_ACQUIRE) < n)
 		arch_cpu_idle_wait();
@@ -74,7 +78,7 @@ void smp_barrier(void)
 	if (__atomic_add_fetch(&bar.count, 1, __ATOMIC_ACQ_REL) == num_online_cpus()) {
 		bar.count = 0;
 		__atomic_store_n(&bar.sense, !sense, __ATOMIC_RELEASE);
-		arch_cpu_kick();
+		arch_cpu_kick(-1);
 		return;
 	}
 	while (__atomic_load_n(&bar.sense, __ATOMIC_ACQUIRE) == sense)

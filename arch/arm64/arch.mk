@@ -5,3 +5,4 @@ TARGET	     := aarch64-none-elf
 ARCH_CFLAGS  := -mgeneral-regs-only -mstrict-align
 ARCH_ASFLAGS :=
 QEMU	     := qemu-system-aarch64
+ARCH_DRIVERS := drivers/irq/gic.c

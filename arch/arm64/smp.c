@@ -5,6 +5,7 @@
 #include <pcpurt/arch.h>
 #include <pcpurt/psci.h>
 #include <pcpurt/dt.h>
+#include <pcpurt/irq.h>
 #include <asm/percpu.h>
 
 _Static_assert(__builtin_offsetof(struct secondary_boot, hwid) == 8 * 512, "head.S SB_HWID");
@@ -55,15 +56,41 @@ void arm64_secondary_start(unsigned int cpu);
 void arm64_secondary_start(unsigned int cpu)
 {
 	arch_secondary_mmu_on();
+	arch_cpu_wake_init(cpu);
 	secondary_start(cpu);
 }
 
-void arch_cpu_idle_wait(void)
+static bool wake_ready[NR_CPUS];
+
+void arch_smp_prepare(const struct dt_info *dt)
 {
-	__asm__ __volatile__("wfe" : : : "memory");
+	gic_init(dt);
+	arch_cpu_wake_init(0);
 }
 
-void arch_cpu_kick(void)
+void arch_cpu_wake_init(unsigned int cpu)
+{
+	wake_ready[cpu] = gic_ready() && gic_cpu_init(cpu);
+}
+
+/* WFI when the GIC can wake us (QEMU then stops the vCPU), else WFE. */
+void arch_cpu_idle_wait(void)
+{
+	if (wake_ready[smp_processor_id()]) {
+		__asm__ __volatile__("wfi" : : : "memory");
+		gic_ack();
+	} else {
+		__asm__ __volatile__("wfe" : : : "memory");
+	}
+}
+
+void arch_cpu_kick(int cpu)
 {
 	__asm__ __volatile__("dsb ish\n\tsev" : : : "memory");
+	gic_wake(cpu);
+}
+
+const char *arch_wake_describe(void)
+{
+	return gic_ready() ? gic_describe() : "WFE/SEV";
 }

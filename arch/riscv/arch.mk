@@ -6,3 +6,4 @@ RV_MARCH     := $(shell $(CC) --target=$(TARGET) -march=rv64imac_zicsr_zifencei 
 ARCH_CFLAGS  := -march=$(RV_MARCH) -mabi=lp64 -mcmodel=medany -mno-relax -msmall-data-limit=0
 ARCH_ASFLAGS := -march=$(RV_MARCH) -mabi=lp64 -mno-relax
 QEMU	     := qemu-system-riscv64
+ARCH_DRIVERS :=

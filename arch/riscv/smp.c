@@ -37,15 +37,52 @@ void riscv_secondary_start(unsigned int cpu, unsigned long hartid)
 {
 	(void)hartid;
 	arch_secondary_mmu_on();
+	arch_cpu_wake_init(cpu);
 	secondary_start(cpu);
+}
+
+#define SBI_EXT_IPI	0x735049
+#define SIE_SSIE	(1UL << 1)
+
+static bool have_ipi;
+
+void arch_smp_prepare(const struct dt_info *dt)
+{
+	(void)dt;
+	have_ipi = sbi_probe_extension(SBI_EXT_IPI) != 0;
+	arch_cpu_wake_init(0);
+}
+
+/* Supervisor software interrupts wake WFI; sstatus.SIE stays clear so none is taken. */
+void arch_cpu_wake_init(unsigned int cpu)
+{
+	(void)cpu;
+	if (have_ipi)
+		__asm__ __volatile__("csrs sie, %0" : : "r"(SIE_SSIE) : "memory");
 }
 
 void arch_cpu_idle_wait(void)
 {
-	arch_cpu_relax();
+	if (!have_ipi) {
+		arch_cpu_relax();
+		return;
+	}
+	__asm__ __volatile__("wfi" : : : "memory");
+	__asm__ __volatile__("csrc sip, %0" : : "r"(SIE_SSIE) : "memory");
 }
 
-void arch_cpu_kick(void)
+void arch_cpu_kick(int cpu)
 {
 	smp_mb();
+	if (!have_ipi)
+		return;
+	if (cpu < 0)
+		sbi_ecall(SBI_EXT_IPI, 0, 0, (unsigned long)-1, 0);
+	else
+		sbi_ecall(SBI_EXT_IPI, 0, 1, cpu_map.cpu[cpu].hwid, 0);
+}
+
+const char *arch_wake_describe(void)
+{
+	return have_ipi ? "WFI, woken by SBI IPIs" : "polling";
 }

@@ -99,6 +99,15 @@ struct dt_info {
 	bool psci_v02;		/* arm,psci-0.2 or later: standard function ids */
 	uint32_t psci_cpu_on;	/* cpu_on id for arm,psci (0.1) */
 
+	/* arm64 interrupt controller: GICv2 ("arm,cortex-a15-gic", "arm,gic-400") or v3 */
+	struct {
+		int version;		/* 0 none, 2 or 3 */
+		uint64_t dist;		/* distributor */
+		uint64_t cpuif;		/* v2 CPU interface */
+		int nr_redist;		/* v3 redistributor regions */
+		uint64_t redist[4], redist_size[4];
+	} gic;
+
 	uint32_t timebase_freq;	/* /cpus/timebase-frequency (riscv timer), 0 when absent */
 
 	/* "sifive,test0/1" or "syscon-poweroff"-style test finisher */

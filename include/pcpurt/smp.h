@@ -47,8 +47,19 @@ struct secondary_boot {
 extern struct secondary_boot secondary_boot;
 /* arch_cpu_start() - ask firmware to start @cpu; 0, or a negative firmware error. */
 int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why);
-void arch_cpu_idle_wait(void);	/* wait a little for an event (no interrupt needed) */
-void arch_cpu_kick(void);	/* wake CPUs waiting in arch_cpu_idle_wait() */
+/* arch_smp_prepare() - on the boot CPU before bring-up: the wake-up path (GIC, SBI IPI). */
+void arch_smp_prepare(const struct dt_info *dt);
+/* arch_cpu_wake_init() - this CPU can be woken from arch_cpu_idle_wait() (each CPU). */
+void arch_cpu_wake_init(unsigned int cpu);
+/*
+ * arch_cpu_idle_wait() - sleep until woken by arch_cpu_kick() or some other event; may
+ * return early. Callers re-check their condition in a loop, so a kick sent between the
+ * check and the wait is never lost (it stays pending and ends the next wait).
+ */
+void arch_cpu_idle_wait(void);
+/* arch_cpu_kick() - wake @cpu, or every other online CPU when @cpu is -1. */
+void arch_cpu_kick(int cpu);
+const char *arch_wake_describe(void);
 /* arch_secondary_mmu_on() - this secondary enables the boot CPU's tables. */
 void arch_secondary_mmu_on(void);
 
