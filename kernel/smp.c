@@ -22,6 +22,17 @@ DEFINE_PER_CPU_READ_MOSTLY(unsigned int, cpu_number);
 
 static bool secondaries_started;
 static unsigned int max_cpus = NR_CPUS;
+static unsigned int silent_cpu;	/* test hook: this CPU is started without boot data */
+
+/* smp_test_silent=N starts CPU N with no stack: it parks, which tests the timeout path. */
+static int set_silent(const char *v)
+{
+	char *end;
+
+	silent_cpu = strtoul(v, &end, 10);
+	return end == v || *end ? -1 : 0;
+}
+DEFINE_BOOT_PARAM("smp_test_silent", set_silent);
 
 static int set_maxcpus(const char *v)
 {
@@ -114,7 +125,7 @@ void smp_bring_up(void)
 			failed++;
 			continue;
 		}
-		secondary_boot.stack_top[cpu] = stack + SECONDARY_STACK_SIZE;
+		secondary_boot.stack_top[cpu] = cpu == silent_cpu ? 0 : stack + SECONDARY_STACK_SIZE;
 		/* the secondary reads these with its MMU and caches off */
 		arch_dcache_clean_inval(&secondary_boot, sizeof(secondary_boot));
 		arch_dcache_clean_inval(&__per_cpu_offset[cpu], sizeof(__per_cpu_offset[0]));

@@ -23,6 +23,8 @@ static struct {
 	volatile unsigned int sense;
 } bar;
 
+DEFINE_PER_CPU(unsigned long, idle_wakeups);
+
 static void run_work(unsigned int cpu)
 {
 	int rc = work.fn();
@@ -44,6 +46,7 @@ void smp_secondary_idle(unsigned int cpu)
 
 		if (gen == seen) {
 			arch_cpu_idle_wait();
+			this_cpu_inc(idle_wakeups);
 			continue;
 		}
 		seen = gen;

@@ -22,6 +22,7 @@
 #define MAGIC		0x5043505552540001ULL
 
 extern struct pcpu_first_chunk pcpu_first_chunk;
+DECLARE_PER_CPU(unsigned long, idle_wakeups);
 
 static DEFINE_PER_CPU(uint8_t, count8);
 static DEFINE_PER_CPU(uint16_t, count16);
@@ -124,8 +125,8 @@ static int identity_run(void)
 	if ((uintptr_t)this_cpu_ptr(&aligned_var) % CACHE_LINE ||
 	    (uintptr_t)this_cpu_ptr(&page_var) % 4096)
 		err |= test_fail("CPU%u: aligned variants misaligned", cpu);
-	run_note("unit 0x%lx node %d (mem node %d)", (unsigned long)unit, node,
-		 memblock_addr_node(unit));
+	run_note("unit 0x%lx node %d (mem node %d), %lu idle wake-ups", (unsigned long)unit, node,
+		 memblock_addr_node(unit), this_cpu_read(idle_wakeups));
 	return err;
 }
 

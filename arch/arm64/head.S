@@ -165,6 +165,7 @@ secondary_common:
 	adrp	x3, secondary_boot
 	add	x3, x3, :lo12:secondary_boot
 	ldr	x4, [x3, x19, lsl #3]		/* stack_top[cpu] */
+	cbz	x4, 3f				/* no boot data for us: park */
 	mov	sp, x4
 	adrp	x3, __per_cpu_offset
 	add	x3, x3, :lo12:__per_cpu_offset

@@ -91,6 +91,7 @@ secondary_entry:
 	slli	t1, a1, 3
 	add	t0, t0, t1
 	ld	sp, 0(t0)
+	beqz	sp, 1f				/* no boot data for us: park */
 	lla	t0, __per_cpu_offset
 	add	t0, t0, t1
 	ld	tp, 0(t0)

@@ -77,6 +77,9 @@ class Boot:
             if self.cpu:
                 cmd += ["-cpu", self.cpu]
         cmd += ["-smp", str(self.smp), "-nographic", "-no-reboot"] + self._numa_args()
+        if self.machine.startswith("raspi"):
+            # the Pi trees name the mini UART (QEMU's second serial port) as the console
+            cmd += ["-serial", "null", "-serial", "mon:stdio"]
         if self.how == "uboot":
             if self.arch == "arm64":
                 cmd += ["-bios", UBOOT["arm64"], "-kernel", self.image()]

@@ -11,6 +11,7 @@ import argparse
 import concurrent.futures as cf
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -19,6 +20,9 @@ import qemu  # noqa: E402
 from fdt_corrupt import corrupt_last_prop_name  # noqa: E402
 
 LOGDIR = os.path.join("build", "qemu-tests")
+SHARED_DTB = os.environ.get("PCPURT_SHARED_DTB",
+                            os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                         "..", "..", "..", "shared", "dtb"))
 
 
 class Case:
@@ -83,10 +87,81 @@ def cases():
                  timeout=30),
         ]
     out.append(Case("arm64-el2-4cpu", B("arm64", smp=4, machine_opts=["virtualization=on"],
-                                        append="run=dt,mmu,trap"),
-                    expect=[r"Entry: EL2", r"run: trap: PASS"]))
-    out.append(Case("riscv64-boot-hart-varies", B("riscv64", smp=8, append="run=dt"),
-                    expect=[r"Entry: S-mode, boot CPU hwid 0x[0-9a-f]+"]))
+                                        append="run=dt,mmu,trap," + PERCPU),
+                    expect=[r"Entry: EL2", r"run: trap: PASS", brought(1, 4)]))
+    out += smp_cases()
+    return out
+
+
+PERCPU = "percpu-counter,percpu-identity,percpu-ops"
+# 4 nodes, unequal distances (symmetric): a ring-like machine
+DIST4 = {(0, 1): 15, (0, 2): 20, (0, 3): 25, (1, 2): 15, (1, 3): 20, (2, 3): 15}
+
+
+def brought(nodes, cpus):
+    return (rf"smp: Brought up {nodes} node{'s' if nodes != 1 else ''}, "
+            rf"{cpus} CPU{'s' if cpus != 1 else ''}$")
+
+
+def disable_hart0(case):
+    """A tree whose hart 0 is disabled: OpenSBI never boots it, so another hart boots."""
+    good = os.path.join(LOGDIR, case.name + ".dtb")
+    qemu.dump_dtb(case.boot, good)
+    subprocess.run(["fdtput", "-t", "s", good, "/cpus/cpu@0", "status", "disabled"],
+                   check=True)
+    case.boot.dtb = good
+
+
+def smp_cases():
+    B = qemu.Boot
+    out = []
+    for arch in ("arm64", "riscv64"):
+        for n in (1, 2, 4, 8):
+            nodes = 2 if n >= 2 else 1
+            out.append(Case(f"{arch}-smp{n}", B(arch, smp=n, nodes=nodes, mem_mb=2048,
+                                               append="run=" + PERCPU),
+                            expect=[brought(nodes, n), r"percpu: Embedded \d+ pages/cpu s\d+ "
+                                    r"r8192 d\d+ u\d+$", r"run: percpu-counter: sum"]))
+        out.append(Case(f"{arch}-smp64-4node", B(arch, smp=64, nodes=4, dist=DIST4,
+                                                 mem_mb=4096, append="run=" + PERCPU),
+                        expect=[brought(4, 64), r"pcpu-alloc: \[3\] 48 "], timeout=120))
+        out.append(Case(f"{arch}-numa4-unequal", B(arch, smp=8, nodes=4, dist=DIST4,
+                                                   mem_mb=2048, append="run=" + PERCPU),
+                        expect=[brought(4, 8), r"pcpu-alloc: \[0\] 0 \[0\] 1 \[1\] 2 \[1\] 3 "
+                                r"\[2\] 4 \[2\] 5 \[3\] 6 \[3\] 7 $",
+                                r"NUMA: 4 nodes, distances from /distance-map"]))
+        out.append(Case(f"{arch}-maxcpus", B(arch, smp=8, append="maxcpus=3 run=" + PERCPU),
+                        expect=[brought(1, 3), r"smp: online CPUs 0-2$"]))
+        out.append(Case(f"{arch}-cpu-silent", B(arch, smp=4, nodes=2, mem_mb=2048,
+                                                append="smp_test_silent=2 run=" + PERCPU),
+                        expect=[r"CPU2: failed to come online \(no sign of life within \d+ ms\)",
+                                brought(2, 3), r"smp: online CPUs 0-1,3 "]))
+    out.append(Case("arm64-smp512", B("arm64", smp=512, nodes=4, mem_mb=4096,
+                                      append="run=percpu-counter,percpu-identity"),
+                    expect=[brought(4, 512), r"pcpu-alloc: \[3\] 384 "], timeout=300))
+    # OpenSBI 1.1 serves at most 128 harts: the others are refused and reported
+    out.append(Case("riscv64-smp512", B("riscv64", smp=512, nodes=4, mem_mb=4096,
+                                        append="run=percpu-counter,percpu-identity"),
+                    expect=[r"CPU128: failed to come online \(SBI: invalid parameter",
+                            brought(1, 128), r"pcpu-alloc: \[3\] 384 "], timeout=300))
+    out.append(Case("riscv64-boot-hart-not-0", B("riscv64", smp=4, append="run=dt," + PERCPU),
+                    prepare=disable_hart0,
+                    expect=[r"Entry: S-mode, boot CPU hwid 0x[1-3]$",
+                            r"smp: skipping cpu@0: disabled in the device tree",
+                            brought(1, 3)]))
+    out.append(Case("arm64-raspi3b-spin-table",
+                    B("arm64", machine="raspi3b", smp=4, mem_mb=1024, dtb=SHARED_DTB +
+                      "/bcm2837-rpi-3-b.dtb", append="run=dt," + PERCPU,
+                      ),
+                    expect=[r"Machine model: Raspberry Pi 3 Model B",
+                            r"Console: brcm,bcm2835-aux-uart at 0x3f215040",
+                            r"cpu@3: spin-table", brought(1, 4)]))
+    out.append(Case("arm64-lse", B("arm64", smp=4, cpu="max", append="run=" + PERCPU),
+                    expect=[r"atomics: LSE", brought(1, 4)]))
+    out.append(Case("arm64-lse-forced-llsc",
+                    B("arm64", smp=4, cpu="max", append="percpu_atomics=llsc run=" + PERCPU),
+                    expect=[r"atomics: LL/SC \(ARMv8.0 exclusives; LSE present, not used\)",
+                            brought(1, 4)]))
     return out
 
 
