@@ -178,9 +178,20 @@ DEFINE_SMP_TEST("percpu-identity", identity_run,
 		put_cpu_var(var);							\
 	} while (0)
 
+void probe_this_cpu_inc(void);
+void probe_this_cpu_inc_byte(void);
+unsigned long probe_this_cpu_read(void);
+DECLARE_PER_CPU(unsigned long, probe_counter);
+
 static int ops_run(void)
 {
+	unsigned long before = this_cpu_read(probe_counter);
 	int err = 0;
+
+	probe_this_cpu_inc();
+	probe_this_cpu_inc_byte();
+	if (probe_this_cpu_read() != before + 1)
+		err |= test_fail("probe_this_cpu_inc did not increment");
 
 	CHECK_OPS(count8, uint8_t);
 	CHECK_OPS(count16, uint16_t);

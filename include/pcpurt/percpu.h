@@ -58,7 +58,7 @@ extern unsigned long __per_cpu_offset[NR_CPUS];
 
 #define per_cpu_ptr(ptr, cpu)	SHIFT_PERCPU_PTR(ptr, per_cpu_offset(cpu))
 #define per_cpu(var, cpu)	(*per_cpu_ptr(&(var), cpu))
-#define raw_cpu_ptr(ptr)	SHIFT_PERCPU_PTR(ptr, arch_percpu_offset())
+#define raw_cpu_ptr(ptr)	((__typeof__(ptr))PCPU_ADDR(ptr))
 #define this_cpu_ptr(ptr)	raw_cpu_ptr(ptr)
 
 #define get_cpu_var(var)	(*this_cpu_ptr(&(var)))

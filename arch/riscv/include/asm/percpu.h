@@ -24,7 +24,15 @@ static inline void arch_set_percpu_offset(unsigned long off)
 	__asm__ __volatile__("mv tp, %0" : : "r"(off) : "memory");
 }
 
-#define PCPU_ADDR(p) ((void *)((uintptr_t)(p) + arch_percpu_offset()))
+/* this hart's copy of @p: one add with tp */
+static inline void *pcpu_addr(const void *p)
+{
+	void *a;
+
+	__asm__ __volatile__("add %0, %1, tp" : "=r"(a) : "r"(p));
+	return a;
+}
+#define PCPU_ADDR(p) pcpu_addr(p)
 
 #define RISCV_PCPU_AMO(sz, t, st, sfx)							\
 static inline void arch_this_cpu_add_##sz(void *p, t v)				\
