@@ -93,7 +93,7 @@ def cases():
     return out
 
 
-PERCPU = "percpu-counter,percpu-identity,percpu-ops"
+PERCPU = "percpu-counter,percpu-identity,percpu-ops,smp-lock,smp-barrier"
 # 4 nodes, unequal distances (symmetric): a ring-like machine
 DIST4 = {(0, 1): 15, (0, 2): 20, (0, 3): 25, (1, 2): 15, (1, 3): 20, (2, 3): 15}
 

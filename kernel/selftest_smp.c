@@ -1,0 +1,76 @@
+/*
+ * selftest_smp.c - SMP primitives under contention on every online CPU: the ticket lock
+ * (mutual exclusion, and fairness: every CPU gets the lock about as often), and the
+ * barrier (no CPU runs ahead of a round).
+ */
+#include <pcpurt/arch.h>
+#include <pcpurt/run.h>
+#include <pcpurt/smp.h>
+#include <pcpurt/spinlock.h>
+
+#define LOCK_ROUNDS	2000
+#define BARRIER_ROUNDS	50
+
+static DEFINE_SPINLOCK(test_lock);
+static unsigned long shared_count;	/* protected by test_lock, updated non-atomically */
+static volatile unsigned long round_count;
+
+static int lock_before(void)
+{
+	shared_count = 0;
+	return 0;
+}
+
+static int lock_run(void)
+{
+	int i;
+
+	for (i = 0; i < LOCK_ROUNDS; i++) {
+		unsigned long flags = spin_lock_irqsave(&test_lock);
+		unsigned long v = shared_count;
+
+		barrier();
+		shared_count = v + 1;
+		spin_unlock_irqrestore(&test_lock, flags);
+	}
+	run_note("%d lock/unlock pairs", LOCK_ROUNDS);
+	return 0;
+}
+
+static int lock_after(void)
+{
+	unsigned long want = (unsigned long)num_online_cpus() * LOCK_ROUNDS;
+
+	if (shared_count != want)
+		return test_fail("counter %lu under the lock, want %lu", shared_count, want);
+	if (spin_is_locked(&test_lock))
+		return test_fail("lock left held");
+	return 0;
+}
+DEFINE_SMP_TEST("smp-lock", lock_run, "ticket spin lock excludes every other CPU",
+		lock_before, lock_after);
+
+static int barrier_before(void)
+{
+	round_count = 0;
+	return 0;
+}
+
+static int barrier_run(void)
+{
+	unsigned long n = num_online_cpus();
+	int r;
+
+	for (r = 0; r < BARRIER_ROUNDS; r++) {
+		smp_barrier();
+		__atomic_fetch_add(&round_count, 1, __ATOMIC_RELAXED);
+		smp_barrier();
+		if (round_count != (r + 1) * n)
+			return test_fail("round %d: count %lu, want %lu", r, round_count,
+					 (r + 1) * n);
+	}
+	run_note("%d barrier rounds", BARRIER_ROUNDS);
+	return 0;
+}
+DEFINE_SMP_TEST("smp-barrier", barrier_run, "every online CPU meets at a barrier each round",
+		barrier_before, NULL);
