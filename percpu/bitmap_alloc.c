@@ -51,6 +51,8 @@ static int bm_init(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 		pcpu_bm_mark_alloc(chunk, 0, head);
 	if (tail < bc->nr_bits)
 		pcpu_bm_mark_alloc(chunk, tail, bc->nr_bits - tail);
+	chunk->free_bytes = bc->nr_free * PCPU_MIN_ALLOC_SIZE;
+	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
 	return 0;
 }
 
