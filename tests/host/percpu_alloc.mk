@@ -30,8 +30,8 @@ $(HOSTO)/percpu_fuzz: tests/host/percpu_fuzz.c $(PCPU_TEST_LIBS) $(PCPU_ALLOC_HD
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_FUZZ_CFLAGS) -DPCPU_DEBUG_CHECKS=1 -Ipercpu -o $@ $< $(PCPU_TEST_LIBS)
 
-# HOST_FUZZ_BINS += $(HOSTO)/percpu_fuzz
-# HOST_FUZZ_CMDS += tests/host/percpu_fuzz.sh
+HOST_FUZZ_BINS += $(HOSTO)/percpu_fuzz
+HOST_FUZZ_CMDS += tests/host/percpu_fuzz.sh
 
 # Benchmark: optimized, no sanitizers.
 PCPU_BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude \

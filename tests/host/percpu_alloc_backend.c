@@ -162,7 +162,7 @@ void tb_init(struct test_backend *tb, unsigned int nr_cpus, size_t unit_size, bo
 
 	memset(tb, 0, sizeof(*tb));
 	for (c = 0; c < nr_cpus; c++)
-		tb->unit_off[c] = (c + (gap && c >= nr_cpus / 2 ? 2 : 0)) * unit_size;
+		tb->unit_off[c] = (c + (gap && nr_cpus > 1 && c >= nr_cpus / 2 ? 2 : 0)) * unit_size;
 	if (gap && nr_cpus > 1) {
 		/* CPU order differs from unit order, as with groups on NUMA nodes */
 		unsigned long t = tb->unit_off[0];
