@@ -36,20 +36,57 @@ static unsigned int chunk_slot(const struct pcpu_allocator *pa, const struct pcp
 	return pcpu_size_to_slot(pa, chunk->contig_bytes);
 }
 
-/* Puts a dynamic chunk on the slot list matching its hints (tail of the list if it moves). */
+/* Takes a chunk off its slot list, keeping the slot's no-fit boundary on a listed entry. */
+static void slot_unlink(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	int s = chunk->slot;
+
+	if (s < 0)
+		return;
+	if (pa->nofit[s] == &chunk->list)
+		pa->nofit[s] = chunk->list.next;
+	pcpu_list_del(&chunk->list);
+	chunk->slot = -1;
+}
+
+/*
+ * Files a dynamic chunk on the slot list matching its hints after they changed. Bitmap
+ * chunks go to the head of the list, ahead of the slot's no-fit region, so a chunk whose
+ * hint changed is looked at again. Area-map chunks move only when their slot changes, like
+ * the original: to the head when they gained free space, to the tail when they lost some.
+ */
 void pcpu_chunk_relocate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 {
 	unsigned int slot;
+	int old = chunk->slot;
 
 	if (chunk->reserved)
 		return;
 	slot = chunk_slot(pa, chunk);
-	if (chunk->slot == (int)slot)
-		return;
-	if (chunk->slot >= 0)
-		pcpu_list_del(&chunk->list);
-	pcpu_list_add_tail(&chunk->list, &pa->slots[slot]);
+	if (!pa->ops->skip_budget) {
+		if (old == (int)slot)
+			return;
+		slot_unlink(pa, chunk);
+		if (old < (int)slot)
+			pcpu_list_add(&chunk->list, &pa->slots[slot]);
+		else
+			pcpu_list_add_tail(&chunk->list, &pa->slots[slot]);
+	} else {
+		slot_unlink(pa, chunk);
+		pcpu_list_add(&chunk->list, &pa->slots[slot]);
+	}
 	chunk->slot = (int)slot;
+}
+
+/* Moves a chunk that cannot hold the slot's no-fit request into the slot's no-fit region. */
+void pcpu_chunk_mark_nofit(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	struct pcpu_list *head = &pa->slots[chunk->slot];
+
+	pcpu_list_del(&chunk->list);
+	pcpu_list_add_tail(&chunk->list, head);
+	if (pa->nofit[chunk->slot] == head)
+		pa->nofit[chunk->slot] = &chunk->list;
 }
 
 /* The allocator kind says page `page` now is (or no longer is) free of allocations. */
@@ -295,8 +332,7 @@ void pcpu_chunk_destroy(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 	uintptr_t base = chunk->base;
 	void *cookie = chunk->cookie;
 
-	if (chunk->slot >= 0)
-		pcpu_list_del(&chunk->list);
+	slot_unlink(pa, chunk);
 	by_addr_remove(pa, chunk);
 	account_pages(pa, chunk, -(int)chunk->nr_empty_pop_pages);
 	pa->nr_chunks--;

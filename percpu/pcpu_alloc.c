@@ -150,10 +150,12 @@ static int chunk_free(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsig
 }
 
 /*
- * Walks the slots from the one that can hold size upward. In slots where a chunk's largest
- * run might be too short once aligned, chunks that fail the hint test cost one step each and
- * at most ops->skip_budget of them are tried (they move to the list's tail); from the slot
- * where any chunk must fit, the first chunk serves.
+ * Walks the slots from the one that can hold size upward and allocates from the first chunk
+ * that takes the request. From the slot where every chunk's largest run fits the request
+ * whatever its alignment ("sure"), the first chunk serves. Below it, a chunk may fail the
+ * hint test; such chunks move to the list's no-fit region, which later requests at least as
+ * large and as aligned skip, so a slot full of unsuitable chunks costs one step per chunk
+ * that changed since. At most ops->skip_budget failing chunks are looked at per call.
  */
 static int alloc_from_slots(struct pcpu_allocator *pa, unsigned int size, unsigned int align,
 			    bool pop_only, struct pcpu_chunk **out)
@@ -162,24 +164,31 @@ static int alloc_from_slots(struct pcpu_allocator *pa, unsigned int size, unsign
 	bool limited = budget != 0;
 
 	for (s = pcpu_size_to_slot(pa, size); s < pa->nr_slots; s++) {
-		struct pcpu_list *head = &pa->slots[s], *pos, *next;
+		struct pcpu_list *head = &pa->slots[s], *pos, *next, *stop = head;
 		bool sure = s == pa->nr_slots - 1 || (s && (1u << (s - 1)) >= size + align - 4);
 
-		for (pos = head->next; pos != head; pos = next) {
+		if (limited && !sure) {
+			if (!pa->nofit[s] || size < pa->nofit_size[s] || align < pa->nofit_align[s]) {
+				pa->nofit[s] = head;
+				pa->nofit_size[s] = size;
+				pa->nofit_align[s] = align;
+			}
+			stop = pa->nofit[s];
+		}
+		for (pos = head->next; pos != stop && pos != head; pos = next) {
 			struct pcpu_chunk *chunk = pcpu_chunk_of(pos);
 			int off;
 
 			next = pos->next;
 			if (!pa->ops->may_fit(chunk, size, align)) {
-				if (sure || !limited)
+				if (!limited || sure)
 					continue;
 				if (!budget)
 					break;
 				budget--;
-				if (next != head) {
-					pcpu_list_del(pos);
-					pcpu_list_add_tail(pos, head);
-				}
+				pcpu_chunk_mark_nofit(pa, chunk);
+				if (stop == head)
+					stop = pa->nofit[s];
 				continue;
 			}
 			off = chunk_alloc(pa, chunk, size, align, pop_only);

@@ -20,7 +20,11 @@
 /* One allocator kind. Offsets and sizes are bytes within a unit, multiples of 4. */
 struct pcpu_chunk_ops {
 	const char *name;
-	/* chunks whose hint cannot fit a request that may be checked per allocation; 0: all */
+	/*
+	 * 0: walk every chunk of every slot (area map). Else the most chunks failing the hint
+	 * test one allocation looks at in slots where a fit is not sure, which remember the
+	 * chunks known not to fit (see alloc_from_slots()).
+	 */
 	unsigned int skip_budget;
 	/* bytes of metadata to place after the chunk struct for region [start, end) */
 	size_t (*md_size)(const struct pcpu_allocator *pa, unsigned int start, unsigned int end);
@@ -95,6 +99,7 @@ static inline unsigned int pcpu_fls(unsigned long x)
 
 unsigned int pcpu_size_to_slot(const struct pcpu_allocator *pa, unsigned int size);
 void pcpu_chunk_relocate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk);
+void pcpu_chunk_mark_nofit(struct pcpu_allocator *pa, struct pcpu_chunk *chunk);
 struct pcpu_chunk *pcpu_chunk_new(struct pcpu_allocator *pa, uintptr_t base, void *cookie,
 				  unsigned int start, unsigned int end, bool populated);
 void pcpu_chunk_delete(struct pcpu_allocator *pa, struct pcpu_chunk *chunk);

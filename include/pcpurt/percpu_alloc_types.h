@@ -113,6 +113,10 @@ struct pcpu_allocator {
 	bool balance_pending;
 	unsigned int nr_slots;		/* slot nr_slots - 1 holds fully free chunks */
 	struct pcpu_list slots[PCPU_MAX_SLOTS];
+	/* per slot: chunks from nofit[s] to the list end cannot hold nofit_size at nofit_align */
+	struct pcpu_list *nofit[PCPU_MAX_SLOTS];
+	unsigned int nofit_size[PCPU_MAX_SLOTS];
+	unsigned int nofit_align[PCPU_MAX_SLOTS];
 	struct pcpu_chunk *first_chunk;	/* dynamic part of the first chunk, or NULL */
 	struct pcpu_chunk *reserved_chunk;
 	struct pcpu_chunk **by_addr;	/* created chunks sorted by base */

@@ -14,7 +14,7 @@
 
 #define NR_THREADS	2	/* ticket locks convoy when threads outnumber cores */
 #define NR_CPUS		4
-#define OPS		100000
+#define OPS		40000
 #define MAX_LIVE	400
 
 static struct test_backend tb;
