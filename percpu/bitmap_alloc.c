@@ -19,24 +19,26 @@ static size_t bm_md_size(const struct pcpu_allocator *pa, unsigned int start, un
 	unsigned int mb, nr_bits;
 
 	region_bits(pa, start, end, &mb, &nr_bits);
-	return ALIGN_UP(sizeof(struct pcpu_bm_chunk), 8) + BM_WORDS(nr_bits) * 8 +
-	       BM_WORDS(nr_bits + 1) * 8 + nr_bits / BB * sizeof(struct pcpu_bm_block);
+	return ALIGN_UP(sizeof(struct pcpu_bm_chunk) +
+			nr_bits / BB * sizeof(struct pcpu_bm_block), 8) +
+	       BM_WORDS(nr_bits) * 8 + BM_WORDS(nr_bits + 1) * 8;
 }
 
 /* Lays the maps out after the chunk struct and hides what lies outside [start, end). */
 static int bm_init(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 {
 	struct pcpu_bm_chunk *bc = chunk->md;
-	char *p = (char *)bc + ALIGN_UP(sizeof(*bc), 8);
+	char *p;
 	unsigned int i, head, tail;
 
+	/* hints first, next to the chunk header; the maps after them */
 	region_bits(pa, chunk->start_off, chunk->end_off, &bc->map_base, &bc->nr_bits);
 	bc->nr_blocks = bc->nr_bits / BB;
+	bc->blocks = (struct pcpu_bm_block *)(bc + 1);
+	p = (char *)bc + ALIGN_UP(sizeof(*bc) + bc->nr_blocks * sizeof(struct pcpu_bm_block), 8);
 	bc->alloc_map = (unsigned long *)p;
 	p += BM_WORDS(bc->nr_bits) * 8;
 	bc->bound_map = (unsigned long *)p;
-	p += BM_WORDS(bc->nr_bits + 1) * 8;
-	bc->blocks = (struct pcpu_bm_block *)p;
 	for (i = 0; i < bc->nr_blocks; i++)
 		pcpu_bm_block_init_free(&bc->blocks[i]);
 	bm_set(bc->bound_map, bc->nr_bits);

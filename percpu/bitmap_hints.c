@@ -306,5 +306,8 @@ int pcpu_bm_find_fit(struct pcpu_bm_chunk *bc, unsigned int bits, unsigned int a
 			carry = base + BB > start ? base + BB - start : 0;
 		}
 	}
+	/* a run reaching the end of the map */
+	if (carry && ALIGN_UP(cstart, align) + bits <= bc->nr_bits)
+		return (int)ALIGN_UP(cstart, align);
 	return -1;
 }

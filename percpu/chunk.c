@@ -228,7 +228,7 @@ static unsigned int by_addr_upper(const struct pcpu_allocator *pa, uintptr_t add
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
 
-		if (pa->by_addr[mid]->base <= addr)
+		if (pa->by_addr_base[mid] <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -267,19 +267,26 @@ static int by_addr_insert(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 	}
 	if (pa->nr_by_addr == pa->by_addr_cap) {
 		unsigned int cap = pa->by_addr_cap ? pa->by_addr_cap * 2 : 16;
-		struct pcpu_chunk **t = pcpu_meta_alloc(pa, cap * sizeof(*t));
+		size_t esz = sizeof(struct pcpu_chunk *) + sizeof(uintptr_t);
+		struct pcpu_chunk **t = pcpu_meta_alloc(pa, cap * esz);
+		uintptr_t *tb = (uintptr_t *)(t + cap);
 
 		if (!t)
 			return -1;
 		if (pa->by_addr) {
 			memcpy(t, pa->by_addr, pa->nr_by_addr * sizeof(*t));
-			pcpu_meta_free(pa, pa->by_addr, pa->by_addr_cap * sizeof(*t));
+			memcpy(tb, pa->by_addr_base, pa->nr_by_addr * sizeof(*tb));
+			pcpu_meta_free(pa, pa->by_addr, pa->by_addr_cap * esz);
 		}
 		pa->by_addr = t;
+		pa->by_addr_base = tb;
 		pa->by_addr_cap = cap;
 	}
 	memmove(&pa->by_addr[i + 1], &pa->by_addr[i], (pa->nr_by_addr - i) * sizeof(chunk));
+	memmove(&pa->by_addr_base[i + 1], &pa->by_addr_base[i],
+		(pa->nr_by_addr - i) * sizeof(uintptr_t));
 	pa->by_addr[i] = chunk;
+	pa->by_addr_base[i] = chunk->base;
 	pa->nr_by_addr++;
 	return 0;
 }
@@ -289,6 +296,8 @@ static void by_addr_remove(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 	unsigned int i = by_addr_upper(pa, chunk->base) - 1;
 
 	memmove(&pa->by_addr[i], &pa->by_addr[i + 1], (pa->nr_by_addr - i - 1) * sizeof(chunk));
+	memmove(&pa->by_addr_base[i], &pa->by_addr_base[i + 1],
+		(pa->nr_by_addr - i - 1) * sizeof(uintptr_t));
 	pa->nr_by_addr--;
 }
 

@@ -109,7 +109,8 @@ void pcpu_allocator_teardown(struct pcpu_allocator *pa)
 	while (pa->nr_by_addr)
 		pcpu_chunk_destroy(pa, pa->by_addr[pa->nr_by_addr - 1]);
 	if (pa->by_addr)
-		pcpu_meta_free(pa, pa->by_addr, pa->by_addr_cap * sizeof(*pa->by_addr));
+		pcpu_meta_free(pa, pa->by_addr,
+			       pa->by_addr_cap * (sizeof(*pa->by_addr) + sizeof(uintptr_t)));
 	if (pa->first_chunk)
 		pcpu_chunk_delete(pa, pa->first_chunk);
 	if (pa->reserved_chunk)
@@ -479,7 +480,8 @@ unsigned int pcpu_allocator_check(struct pcpu_allocator *pa)
 		errors += check_chunk(pa, pa->first_chunk, &empty);
 	for (i = 0; i < pa->nr_by_addr; i++) {
 		errors += check_chunk(pa, pa->by_addr[i], &empty);
-		if (i && pa->by_addr[i - 1]->base >= pa->by_addr[i]->base) {
+		if ((i && pa->by_addr[i - 1]->base >= pa->by_addr[i]->base) ||
+		    pa->by_addr_base[i] != pa->by_addr[i]->base) {
 			pr_err("percpu check: address table out of order at %u\n", i);
 			errors++;
 		}

@@ -120,6 +120,7 @@ struct pcpu_allocator {
 	struct pcpu_chunk *first_chunk;	/* dynamic part of the first chunk, or NULL */
 	struct pcpu_chunk *reserved_chunk;
 	struct pcpu_chunk **by_addr;	/* created chunks sorted by base */
+	uintptr_t *by_addr_base;	/* their bases, searched without touching the chunks */
 	unsigned int nr_by_addr;
 	unsigned int by_addr_cap;
 	unsigned int nr_empty_pop_pages;	/* over dynamic chunks */

@@ -134,6 +134,34 @@ static void test_basic(void)
 	pcpu_allocator_free(&pa, h[0]);
 }
 
+/* Filling with equal objects that tile the unit leaves no chunk with room unused. */
+static void test_packing(void)
+{
+	static const size_t sizes[] = { 4, 64, 1024, 4096, 32768 };
+	enum { N = 200 };
+	struct pcpu_chunk_stats cs[64];
+	static void *h[N];
+	unsigned int i, k, n, roomy;
+
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		size_t per_chunk = UNIT / sizes[k], count = MIN((size_t)N, 3 * per_chunk + 1);
+
+		for (i = 0; i < count; i++) {
+			h[i] = pcpu_allocator_alloc(&pa, sizes[k], sizes[k] > 4096 ? 4096 : sizes[k], 0);
+			CHECK(h[i] != NULL);
+		}
+		n = pcpu_allocator_chunk_stats(&pa, cs, ARRAY_SIZE(cs));
+		/* of the created chunks in use, only the one being filled has room */
+		for (i = 0, roomy = 0; i < n; i++)
+			roomy += !cs[i].reserved && !cs[i].first && cs[i].nr_alloc &&
+				 cs[i].free_bytes >= sizes[k];
+		CHECK(roomy <= 1);
+		for (i = 0; i < count; i++)
+			pcpu_allocator_free(&pa, h[i]);
+		pcpu_allocator_balance(&pa);
+	}
+}
+
 static void test_align(void)
 {
 	void *h[64];
@@ -475,6 +503,7 @@ static void run(enum pcpu_allocator_kind kind, bool vm, bool gap, unsigned long 
 	mode = vm ? "vm" : "km";
 	setup(kind, vm, gap, delta);
 	test_basic();
+	test_packing();
 	test_align();
 	test_reserved();
 	test_bad_args();
