@@ -1,0 +1,425 @@
+/*
+ * pcpu-layout.c - print the per-CPU first-chunk layout pcpurt would use on a machine, from
+ * its device tree, on the host.
+ *
+ *   pcpu-layout [--static N] [--reserved N] [--dyn N] [--atom N] [--boot-hwid X]
+ *               [--arch arm64|riscv64] FILE.dtb
+ *
+ * The same code as the runtime does the work: dt_check() and dt_parse() (boot/dt*.c over
+ * libfdt) read the tree, cpu_map_build() (boot/cpu_map.c) numbers the CPUs with the boot
+ * CPU first, and pcpu_build_alloc_info() (percpu/alloc_info.c) lays out the first chunk with
+ * CPU distances from cpu_map_distance(). Standard output gets exactly the runtime's lines:
+ * "percpu: Embedded ..." then the "pcpu-alloc: ..." lines. Notes (the static size used and
+ * where it came from, CPUs left out, tree warnings) go to standard error.
+ *
+ * Defaults: --reserved 8192 (PERCPU_MODULE_RESERVE), --dyn 28672 (PERCPU_DYNAMIC_RESERVE),
+ * --atom 4096 (the runtime's atom, one page), --static the runtime's .data..percpu size,
+ * measured from build/arm64-qemu-virt/pcpurt.elf when the tool was built (see
+ * tests/host/pcpu_layout_tool.mk), else PCPU_LAYOUT_FALLBACK_STATIC. --boot-hwid defaults
+ * to the first usable CPU in the tree, --arch to riscv64 when a cpu node is compatible
+ * with "riscv", else arm64. Numbers: decimal or 0x hex, with an optional K or M suffix.
+ *
+ * Exit status: 0, or 2 with one line on standard error for bad input (unreadable file,
+ * broken tree, no usable CPU, bad option or number, sizes the runtime would reject).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libfdt.h>
+#include <pcpurt/cpu_map.h>
+#include <pcpurt/dt.h>
+#include <pcpurt/percpu_first_chunk.h>
+#include <pcpurt/percpu_layout.h>
+#include <pcpurt/printk.h>
+
+/*
+ * The runtime's static per-CPU size when no image could be measured at build time: the
+ * arm64 qemu-virt image's .data..percpu (__per_cpu_end - __per_cpu_start) when this tool
+ * was written. The build passes the measured value as PCPU_LAYOUT_STATIC.
+ */
+#define PCPU_LAYOUT_FALLBACK_STATIC 200
+#ifndef PCPU_LAYOUT_STATIC
+#define PCPU_LAYOUT_STATIC PCPU_LAYOUT_FALLBACK_STATIC
+#define PCPU_LAYOUT_STATIC_FROM "fallback constant: no runtime image when the tool was built"
+#endif
+#ifndef PCPU_LAYOUT_STATIC_FROM
+#define PCPU_LAYOUT_STATIC_FROM "the runtime image"
+#endif
+
+#define MAX_DTB_SIZE	(64UL << 20)
+#define EXIT_BAD_INPUT	2
+
+static const char *prog = "pcpu-layout";
+
+/*
+ * Notes (the shared code's messages: tree warnings, CPUs left out; and our own) are kept
+ * until the layout is known: a run that fails says one line only, a run that works writes
+ * them to standard error before the layout.
+ */
+static char *notes_buf;
+static size_t notes_len;
+static FILE *notes;
+
+static FILE *notes_file(void)
+{
+	if (!notes)
+		notes = open_memstream(&notes_buf, &notes_len);
+	return notes ? notes : stderr;
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	FILE *f = notes_file();
+
+	fprintf(f, "%s: ", prog);
+	return vfprintf(f, fmt, ap);
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static void flush_notes(void)
+{
+	if (!notes)
+		return;
+	fclose(notes);
+	notes = NULL;
+	fwrite(notes_buf, 1, notes_len, stderr);
+	free(notes_buf);
+	notes_buf = NULL;
+}
+
+/* The layout lines: standard output, one call one line, exactly as the runtime logs them. */
+static int out_print(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static void __printf(1, 2) __noreturn die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_BAD_INPUT);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s [--static N] [--reserved N] [--dyn N] [--atom N] [--boot-hwid X]\n"
+		   "       %*s [--arch arm64|riscv64] FILE.dtb\n"
+		   "Prints the \"percpu: Embedded\" and \"pcpu-alloc:\" lines pcpurt logs on the\n"
+		   "machine FILE.dtb describes. Numbers: decimal or 0x hex, optional K or M.\n"
+		   "Defaults:\n"
+		   "  --static    %d (%s)\n"
+		   "  --reserved  %lu\n"
+		   "  --dyn       %lu\n"
+		   "  --atom      %lu\n"
+		   "  --boot-hwid the first usable CPU in the tree\n"
+		   "  --arch      riscv64 if a cpu node is compatible with \"riscv\", else arm64\n",
+		prog, (int)strlen(prog), "", PCPU_LAYOUT_STATIC, PCPU_LAYOUT_STATIC_FROM,
+		PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE, PCPU_PAGE_SIZE);
+}
+
+/*
+ * parse_number() - "123", "0x7b", with an optional K (x1024) or M (x1048576) suffix when
+ * @suffixes. Returns 0, or -1 for anything else (empty, sign, junk, overflow).
+ */
+static int parse_number(const char *s, bool suffixes, uint64_t *out)
+{
+	uint64_t v = 0, mul = 1, digit;
+	int base = 10, ndigits = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (; *s; s++, ndigits++) {
+		if (*s >= '0' && *s <= '9')
+			digit = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			digit = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			digit = *s - 'A' + 10;
+		else
+			break;
+		if (v > (UINT64_MAX - digit) / base)
+			return -1;
+		v = v * base + digit;
+	}
+	if (!ndigits)
+		return -1;
+	if (suffixes && (*s == 'K' || *s == 'k'))
+		mul = 1ULL << 10, s++;
+	else if (suffixes && (*s == 'M' || *s == 'm'))
+		mul = 1ULL << 20, s++;
+	if (*s || v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+struct options {
+	uint64_t static_size, reserved_size, dyn_size, atom_size, boot_hwid;
+	bool static_given, boot_given;
+	int arch;		/* -1 from the tree, 0 arm64, 1 riscv64 */
+	const char *file;
+};
+
+/* "--name VALUE" or "--name=VALUE": the value, advancing *@i past it; NULL if no match. */
+static const char *opt_value(int argc, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+
+	if (strncmp(a, name, n))
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n])
+		return NULL;
+	if (*i + 1 >= argc)
+		die("%s needs a value", name);
+	return argv[++*i];
+}
+
+static uint64_t size_opt(const char *name, const char *v, bool suffixes)
+{
+	uint64_t x;
+
+	if (parse_number(v, suffixes, &x))
+		die("%s '%s': not a number (decimal or 0x hex%s)", name, v,
+		    suffixes ? ", optional K or M suffix" : "");
+	return x;
+}
+
+static void parse_args(int argc, char **argv, struct options *o)
+{
+	const char *v;
+	int i;
+
+	*o = (struct options){ .static_size = PCPU_LAYOUT_STATIC,
+			       .reserved_size = PERCPU_MODULE_RESERVE,
+			       .dyn_size = PERCPU_DYNAMIC_RESERVE,
+			       .atom_size = PCPU_PAGE_SIZE,
+			       .arch = -1 };
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			usage(stdout);
+			exit(0);
+		} else if ((v = opt_value(argc, argv, &i, "--static"))) {
+			o->static_size = size_opt("--static", v, true);
+			o->static_given = true;
+		} else if ((v = opt_value(argc, argv, &i, "--reserved"))) {
+			o->reserved_size = size_opt("--reserved", v, true);
+		} else if ((v = opt_value(argc, argv, &i, "--dyn"))) {
+			o->dyn_size = size_opt("--dyn", v, true);
+		} else if ((v = opt_value(argc, argv, &i, "--atom"))) {
+			o->atom_size = size_opt("--atom", v, true);
+		} else if ((v = opt_value(argc, argv, &i, "--boot-hwid"))) {
+			o->boot_hwid = size_opt("--boot-hwid", v, false);
+			o->boot_given = true;
+		} else if ((v = opt_value(argc, argv, &i, "--arch"))) {
+			if (!strcmp(v, "arm64"))
+				o->arch = 0;
+			else if (!strcmp(v, "riscv64"))
+				o->arch = 1;
+			else
+				die("--arch '%s': arm64 or riscv64", v);
+		} else if (!strcmp(a, "--")) {
+			if (i + 2 != argc)
+				die("expected one FILE.dtb after --");
+			o->file = argv[i + 1];
+			break;
+		} else if (a[0] == '-' && a[1]) {
+			die("unknown option '%s' (--help lists them)", a);
+		} else if (o->file) {
+			die("one FILE.dtb only ('%s' and '%s')", o->file, a);
+		} else {
+			o->file = a;
+		}
+	}
+	if (!o->file)
+		die("no FILE.dtb given (--help for usage)");
+	/* the checks pcpu_build_alloc_info() makes, said in the options' own terms */
+	if (!o->atom_size || o->atom_size % PCPU_PAGE_SIZE || o->atom_size > PCPU_MAX_ATOM_SIZE)
+		die("--atom %llu: must be a nonzero multiple of %lu up to %lu",
+		    (unsigned long long)o->atom_size, PCPU_PAGE_SIZE, PCPU_MAX_ATOM_SIZE);
+	if (o->static_size > SIZE_MAX / 8 || o->reserved_size > SIZE_MAX / 8 ||
+	    o->dyn_size > SIZE_MAX / 8)
+		die("a size is too large");
+}
+
+static void *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, len = 0, n;
+	char *buf;
+
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	buf = calloc(1, cap);	/* zeroed: libfdt may look past a short file's end */
+	if (!buf)
+		die("out of memory");
+	while ((n = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap) {
+			if (cap >= MAX_DTB_SIZE)
+				die("%s: larger than %lu MiB, not a device tree", path,
+				    MAX_DTB_SIZE >> 20);
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				die("out of memory");
+			memset(buf + len, 0, cap - len);
+		}
+	}
+	if (ferror(f))
+		die("%s: %s", path, strerror(errno));
+	fclose(f);
+	if (!len)
+		die("%s: empty file, not a device tree", path);
+	*size = len;
+	return buf;
+}
+
+/* riscv64 when any cpu node is compatible with "riscv". */
+static bool tree_is_riscv(const void *fdt, const struct dt_info *dt)
+{
+	int i;
+
+	for (i = 0; i < dt->nr_cpus; i++)
+		if (fdt_stringlist_search(fdt, dt->cpus[i].offset, "compatible", "riscv") >= 0)
+			return true;
+	return false;
+}
+
+/*
+ * The first usable CPU in tree order, as cpu_map_build() judges usability: number the CPUs
+ * with a boot hwid no cpu node has; logical CPU 1 is then the first usable one.
+ */
+static bool first_usable_hwid(const struct dt_info *dt, bool is_riscv, struct cpu_map *map,
+			      uint64_t *hwid)
+{
+	uint64_t absent = UINT64_MAX - 1;
+	int i;
+
+	for (i = 0; i < dt->nr_cpus; i++)
+		if (dt->cpus[i].hwid == absent) {
+			absent--;
+			i = -1;
+		}
+	cpu_map_build(dt, absent, is_riscv, map, true);
+	if (map->nr < 2)
+		return false;
+	*hwid = map->cpu[1].hwid;
+	return true;
+}
+
+struct distance_ctx {
+	const struct dt_info *dt;
+	const struct cpu_map *map;
+};
+
+static int distance(unsigned int a, unsigned int b, void *ctx)
+{
+	const struct distance_ctx *d = ctx;
+
+	return cpu_map_distance(d->dt, d->map, a, b);
+}
+
+static void *info_alloc(size_t size, void *ctx)
+{
+	void *p = NULL;
+
+	if (posix_memalign(&p, PCPU_PAGE_SIZE, size))
+		return NULL;
+	memset(p, 0, size);
+	*(void **)ctx = p;
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	static struct dt_info dt;
+	static struct cpu_map map;
+	static unsigned long unit_map_off[PCPU_MAX_CPUS];
+	static unsigned int unit_map[PCPU_MAX_CPUS];
+	struct pcpu_unit_map um = { .unit_map = unit_map, .unit_off = unit_map_off };
+	struct distance_ctx dctx = { &dt, &map };
+	struct pcpu_topology topo;
+	struct pcpu_alloc_info *ai;
+	struct cpumask possible;
+	struct options o;
+	void *fdt, *ai_mem = NULL;
+	size_t size;
+	bool is_riscv;
+	unsigned int cpu;
+	int err;
+
+	parse_args(argc, argv, &o);
+	fdt = read_file(o.file, &size);
+	err = dt_check(fdt, size);
+	if (err)
+		die("%s: not a valid device tree (%s)", o.file, fdt_strerror(err));
+	err = dt_parse(fdt, &dt);
+	if (err)
+		die("%s: cannot read the device tree (%s)", o.file, fdt_strerror(err));
+	is_riscv = o.arch < 0 ? tree_is_riscv(fdt, &dt) : o.arch == 1;
+	if (!o.boot_given && !first_usable_hwid(&dt, is_riscv, &map, &o.boot_hwid))
+		die("%s: no usable CPU in /cpus (%d cpu nodes)", o.file, dt.nr_cpus);
+
+	printk("static size %llu bytes (%s)\n",
+		(unsigned long long)o.static_size,
+		o.static_given ? "--static" : PCPU_LAYOUT_STATIC_FROM);
+	cpu_map_build(&dt, o.boot_hwid, is_riscv, &map, false);
+	printk("%s, boot CPU hwid 0x%llx, %u CPUs, %d NUMA node%s%s\n",
+		is_riscv ? "riscv64" : "arm64", (unsigned long long)o.boot_hwid, map.nr,
+		dt.nr_nodes, dt.nr_nodes == 1 ? "" : "s",
+		dt.distance_map ? ", distances from /distance-map" : "");
+
+	/* the runtime's topology: CPUs 0..nr-1 possible, distances through the cpu map */
+	cpumask_clear(&possible);
+	for (cpu = 0; cpu < map.nr; cpu++)
+		cpumask_set_cpu(cpu, &possible);
+	topo = (struct pcpu_topology){ .nr_cpu_ids = map.nr, .possible = possible.bits,
+				       .distance = distance, .distance_ctx = &dctx };
+	err = pcpu_build_alloc_info(o.static_size, o.reserved_size, o.dyn_size, o.atom_size,
+				    &topo, info_alloc, &ai_mem, &ai);
+	if (err)
+		die("pcpu_build_alloc_info: error %d for s%llu r%llu d%llu atom %llu", err,
+		    (unsigned long long)o.static_size, (unsigned long long)o.reserved_size,
+		    (unsigned long long)o.dyn_size, (unsigned long long)o.atom_size);
+	/* pcpu_setup_first_chunk()'s checks: the runtime would stop on a layout they reject */
+	err = pcpu_map_units(ai, &topo, PCPU_PAGE_SIZE, &um);
+	if (err)
+		die("the runtime would reject this layout (pcpu_setup_first_chunk: %s)", um.why);
+
+	flush_notes();
+	pcpu_print_embedded(ai, out_print);
+	pcpu_dump_alloc_info(ai, out_print);
+	free(ai_mem);
+	free(fdt);
+	return fflush(stdout) ? EXIT_BAD_INPUT : 0;
+}
