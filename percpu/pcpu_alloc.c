@@ -282,7 +282,7 @@ found:
 		pa->balance_pending = true;
 	spin_unlock_irqrestore(&pa->lock, irq);
 
-	for (c = 0; c < pa->layout.nr_cpus; c++)
+	for (c = 0; c < pa->layout.nr_cpus && !pa->cfg.no_zero; c++)
 		memset((void *)(chunk->base + pa->layout.unit_off[c] + (unsigned int)off), 0, sz);
 	addr = chunk->base + (unsigned int)off - pa->cfg.ptr_delta;
 	return (void *)addr;

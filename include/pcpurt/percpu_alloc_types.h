@@ -75,6 +75,7 @@ struct pcpu_config {
 	unsigned int (*this_cpu)(void);	/* current CPU number; NULL means CPU 0 */
 	unsigned int empty_pages_low;	/* balance below this many empty populated pages */
 	unsigned int empty_pages_high;	/* and depopulate above this many */
+	bool no_zero;			/* benchmarks only: hand out memory unzeroed */
 };
 
 struct pcpu_list {
