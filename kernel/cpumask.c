@@ -65,22 +65,22 @@ int cpumask_print(char *buf, size_t size, const struct cpumask *m)
 {
 	unsigned int cpu = cpumask_first(m);
 	size_t len = 0;
-	int n;
 
 	if (size)
 		buf[0] = '\0';
 	while (cpu < NR_CPUS) {
 		unsigned int last = cpu;
+		size_t at = MIN(len, size);
 
 		while (last + 1 < NR_CPUS && cpumask_test_cpu(last + 1, m))
 			last++;
+		/* with no room left, snprintf(NULL, 0) only measures */
 		if (last == cpu)
-			n = snprintf(buf + MIN(len, size), size - MIN(len, size), "%s%u",
-				     len ? "," : "", cpu);
+			len += snprintf(at < size ? buf + at : NULL, size - at, "%s%u",
+					len ? "," : "", cpu);
 		else
-			n = snprintf(buf + MIN(len, size), size - MIN(len, size), "%s%u-%u",
-				     len ? "," : "", cpu, last);
-		len += n;
+			len += snprintf(at < size ? buf + at : NULL, size - at, "%s%u-%u",
+					len ? "," : "", cpu, last);
 		cpu = cpumask_next(last, m);
 	}
 	return (int)len;

@@ -65,11 +65,31 @@ static int insert_range(struct memblock_type *t, uint64_t base, uint64_t end, in
 	return 0;
 }
 
+/*
+ * memblock_add() - add [base, base+size) on @node. Parts already present as memory of
+ * another node keep their first node (as Linux does); only the uncovered parts are added.
+ */
 int memblock_add(uint64_t base, uint64_t size, int node)
 {
-	if (!size || base + size < base)
+	struct memblock_type *t = &memblock.memory;
+	uint64_t end = base + size;
+	int i;
+
+	if (!size || end < base)
 		return -1;
-	return insert_range(&memblock.memory, base, base + size, node);
+	for (i = 0; i < t->cnt && base < end; i++) {
+		uint64_t rb = t->regions[i].base, re = rb + t->regions[i].size;
+
+		if (t->regions[i].node == node || re <= base || rb >= end)
+			continue;
+		if (rb > base && insert_range(t, base, rb, node))
+			return -1;
+		base = re;
+		i = -1;	/* the table changed: rescan from the start */
+	}
+	if (base >= end)
+		return 0;
+	return insert_range(t, base, end, node);
 }
 
 int memblock_reserve(uint64_t base, uint64_t size)

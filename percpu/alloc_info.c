@@ -304,19 +304,23 @@ void pcpu_place_groups(struct pcpu_alloc_info *ai, const uintptr_t *areas, uintp
 {
 	uintptr_t lowest = UINTPTR_MAX;
 	size_t max_off = 0;
-	int group;
+	int group, highest = 0;
 
 	for (group = 0; group < ai->nr_groups; group++)
 		lowest = MIN(lowest, areas[group]);
 
 	for (group = 0; group < ai->nr_groups; group++) {
 		ai->groups[group].base_offset = areas[group] - lowest;
-		max_off = MAX(max_off, (size_t)ai->groups[group].base_offset);
+		if (ai->groups[group].base_offset >= max_off) {
+			max_off = ai->groups[group].base_offset;
+			highest = group;
+		}
 	}
 
 	*base = lowest;
+	/* the span up to the end of the highest group, as Linux computes it since v5.x */
 	if (max_distance)
-		*max_distance = max_off + ai->unit_size;
+		*max_distance = max_off + ai->groups[highest].nr_units * ai->unit_size;
 }
 
 #define PCPU_MAP_CHECK(um, cond)				\

@@ -147,7 +147,8 @@ unsigned int pcpu_group_first_cpu(const struct pcpu_group_info *gi);
  * pcpu_place_groups() - record where the caller allocated each group.
  * @areas[g] is the address of group g's nr_units * unit_size bytes. Sets *@base to the
  * lowest area, each base_offset to its distance from *@base, and *@max_distance (may be
- * NULL) to the largest base_offset plus unit_size, the span an embedding must cover.
+ * NULL) to the end of the highest group (its base_offset plus its units), the span an
+ * embedding must cover.
  */
 void pcpu_place_groups(struct pcpu_alloc_info *ai, const uintptr_t *areas, uintptr_t *base,
 		       size_t *max_distance);

@@ -506,10 +506,8 @@ static void test_setup_rejects(void)
 }
 
 /*
- * Known mismatch, checked only with PCPURT_KNOWN_BUGS=1: percpu_first_chunk.h calls
- * fc.max_distance the "span from base to the end of the last unit", but it is the highest
- * group's offset plus ONE unit (pcpu_place_groups, as in Linux before 4.x; Linux now adds
- * the highest group's nr_units units). For one group of 4 units it is 32768, not 131072.
+ * fc.max_distance is the span from base to the end of the highest group (Linux adds the
+ * highest group's nr_units units): one group of 4 units of 32 KiB spans 131072 bytes.
  */
 static void test_max_distance(void)
 {
@@ -529,8 +527,7 @@ int main(void)
 	test_possible_hole();
 	test_alloc_failure();
 	test_setup_rejects();
-	if (getenv("PCPURT_KNOWN_BUGS"))
-		test_max_distance();
+	test_max_distance();
 	env_reset(NULL, 0, 0);
 	if (failures) {
 		fprintf(stderr, "embed_test: %d failures\n", failures);

@@ -424,11 +424,10 @@ static void test_init_dt(void)
 }
 
 /*
- * Known bug in mm/memblock.c, run only with PCPURT_KNOWN_BUGS=1: memblock_add() of a range
- * overlapping memory of another node (a tree whose /memory nodes overlap with different
- * numa-node-ids) inserts it in front of the region it overlaps, leaving the table unsorted
- * and overlapping, against memblock.h's "sorted by base, never overlapping". Linux keeps the
- * node of the memory already there and adds only the part not yet covered.
+ * memblock_add() of a range overlapping memory of another node (a tree whose /memory nodes
+ * overlap with different numa-node-ids) keeps the table sorted and non-overlapping: the
+ * memory already there keeps its node and only the part not yet covered is added, as
+ * Linux does. (This once left the table unsorted.)
  */
 static void test_add_overlap_other_node(void)
 {
@@ -639,8 +638,7 @@ int main(void)
 	test_init_dt();
 	cap_reset();
 	test_random();
-	if (getenv("PCPURT_KNOWN_BUGS"))
-		test_add_overlap_other_node();
+	test_add_overlap_other_node();
 	if (failures) {
 		fprintf(stderr, "memblock_test: %d failures\n", failures);
 		return 1;

@@ -735,7 +735,7 @@ static void test_grouping_rule(void)
  * atom 4K (unit 114688 = 0x1c000, 16 units per group, group size 0x1c0000).
  * Groups allocated at 0x80400000, 0x40200000, 0x100000000, 0xc0000000:
  * base 0x40200000; offsets 0x40200000, 0, 0xbfe00000, 0x7fe00000;
- * max_distance 0xbfe00000 + 0x1c000.
+ * max_distance 0xbfe00000 + 16 * 0x1c000 (to the end of the highest group).
  * cpu 17: unit 17, offset 0x1c000; cpu 0: 0x40200000; cpu 63: 0x7fe00000 + 15 * 0x1c000 =
  * 0x7ffa4000. Lowest unit: cpu 16 (offset 0); highest: cpu 47 (0xbffa4000).
  * __per_cpu_start 0x40100000: delta 0x100000, so cpu 17 gets 0x11c000.
@@ -767,7 +767,7 @@ static void test_unit_offsets(void)
 
 	pcpu_place_groups(ai, areas, &base, &max_distance);
 	EXPECT_EQ(base, 0x40200000);
-	EXPECT_EQ(max_distance, 0xbfe00000 + 0x1c000);
+	EXPECT_EQ(max_distance, 0xbfe00000 + 0x1c0000);
 	EXPECT_EQ(ai->groups[0].base_offset, 0x40200000);
 	EXPECT_EQ(ai->groups[1].base_offset, 0);
 	EXPECT_EQ(ai->groups[2].base_offset, 0xbfe00000);

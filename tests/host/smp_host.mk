@@ -8,9 +8,6 @@
 #   memblock_test   mm/memblock.c: merging, splitting, top-down aligned allocation, nodes
 #                   and fallback, running out, randomized run against a byte-map model
 #   embed_test      percpu/embed.c + percpu/alloc_info.c with recording malloc callbacks
-#
-# PCPURT_KNOWN_BUGS=1 in the environment also runs the cases that show bugs found in the
-# code under test (see the comments in the tests); they fail until those are fixed.
 
 SMP_HOST_TESTS := $(HOSTO)/cpumask_test $(HOSTO)/cpu_map_test $(HOSTO)/memblock_test \
 		  $(HOSTO)/embed_test
