@@ -7,6 +7,7 @@
  * the batched percpu_counter.
  */
 #include <pcpurt/percpu_alloc_counter.h>
+#include <pcpurt/percpu_alloc_selftest.h>
 #include "percpu_alloc_backend.h"
 #include "percpu_alloc_test.h"
 
@@ -483,6 +484,23 @@ static void test_counter(void)
 	pa.cfg.this_cpu = NULL;
 }
 
+/* The misuse check the runtime runs: everything refused, reported once, nothing changed. */
+static void test_misuse(void)
+{
+	struct pcpu_stats before, after;
+	struct t_capture cap;
+	int foreign, lines;
+
+	pcpu_allocator_stats(&pa, &before);
+	t_capture_start(&cap);
+	CHECK(pcpu_selftest_misuse(&pa, &foreign) == 0);
+	lines = t_capture_end(&cap, "refused: not a live", NULL, 0);
+	pcpu_allocator_stats(&pa, &after);
+	CHECK(after.nr_bad_free > before.nr_bad_free);
+	CHECK(lines == (int)(after.nr_bad_free - before.nr_bad_free));
+	CHECK(after.nr_cur_alloc == before.nr_cur_alloc);
+}
+
 static void test_stats_print(void)
 {
 	struct t_capture cap;
@@ -510,6 +528,7 @@ static void run(enum pcpu_allocator_kind kind, bool vm, bool gap, unsigned long 
 	test_bad_free();
 	test_addr_info();
 	test_counter();
+	test_misuse();
 	test_stats_print();
 	if (vm)
 		test_population();

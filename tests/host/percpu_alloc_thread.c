@@ -8,7 +8,9 @@
  * waiter.
  */
 #include <pthread.h>
+#include <time.h>
 #include <pcpurt/percpu_alloc_counter.h>
+#include <pcpurt/percpu_alloc_selftest.h>
 #include "percpu_alloc_backend.h"
 #include "percpu_alloc_test.h"
 
@@ -22,6 +24,20 @@ static struct pcpu_allocator pa;
 static struct percpu_counter counter;
 static __thread unsigned int my_cpu;
 static int thread_errors;
+static int64_t counted_ops;
+
+/* Each phase stops early after this long: a preempted ticket holder stalls everyone. */
+#define PHASE_SECONDS	3
+
+static double deadline;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 static unsigned int this_cpu(void)
 {
@@ -62,10 +78,13 @@ static void *worker(void *arg)
 
 	my_cpu = me;
 	for (op = 0; op < OPS; op++) {
+		if (op % 256 == 0 && now() > deadline)
+			break;
 		r ^= r << 13;
 		r ^= r >> 7;
 		r ^= r << 17;
 		percpu_counter_add(&counter, 1);
+		__atomic_add_fetch(&counted_ops, 1, __ATOMIC_RELAXED);
 		if (n < MAX_LIVE && (n == 0 || r % 100 < 52)) {
 			struct item *it = &mine[n];
 			size_t size = 1 + (r >> 8) % (r % 10 ? 200 : 6000);
@@ -101,6 +120,24 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static struct pcpu_stress_stats stress_st[NR_THREADS];
+
+/* The runtime's stress worker, one per thread. */
+static void *stress(void *arg)
+{
+	static struct pcpu_stress_slot slots[NR_THREADS][MAX_LIVE];
+	unsigned int me = (unsigned int)(uintptr_t)arg;
+
+	my_cpu = me;
+	unsigned long done;
+
+	for (done = 0; done < OPS / 4 && now() < deadline; done += 1000)
+		if (pcpu_stress_run(&pa, me, 42 + done, 1000, slots[me], MAX_LIVE / 4,
+				    &stress_st[me]))
+			__atomic_add_fetch(&thread_errors, 1, __ATOMIC_RELAXED);
+	return NULL;
+}
+
 static void run(enum pcpu_allocator_kind kind)
 {
 	pthread_t th[NR_THREADS];
@@ -114,12 +151,25 @@ static void run(enum pcpu_allocator_kind kind)
 	CHECK(pcpu_allocator_init(&pa, &cfg) == 0);
 	CHECK(percpu_counter_init(&counter, &pa, 0, 8) == 0);
 	thread_errors = 0;
+	counted_ops = 0;
+	deadline = now() + PHASE_SECONDS;
 	for (i = 0; i < NR_THREADS; i++)
 		CHECK(pthread_create(&th[i], NULL, worker, (void *)(uintptr_t)i) == 0);
 	for (i = 0; i < NR_THREADS; i++)
 		pthread_join(th[i], NULL);
 	CHECK(thread_errors == 0);
-	CHECK(percpu_counter_sum(&counter) == (int64_t)NR_THREADS * OPS);
+	CHECK(percpu_counter_sum(&counter) == counted_ops);
+	memset(stress_st, 0, sizeof(stress_st));
+	deadline = now() + PHASE_SECONDS;
+	for (i = 0; i < NR_THREADS; i++)
+		CHECK(pthread_create(&th[i], NULL, stress, (void *)(uintptr_t)i) == 0);
+	for (i = 0; i < NR_THREADS; i++)
+		pthread_join(th[i], NULL);
+	CHECK(thread_errors == 0);
+	for (i = 0; i < NR_THREADS; i++)
+		CHECK(stress_st[i].allocs > 100 && stress_st[i].allocs == stress_st[i].frees &&
+		      !stress_st[i].failed && !stress_st[i].zero_errors &&
+		      !stress_st[i].pattern_errors);
 	percpu_counter_destroy(&counter);
 	pcpu_allocator_stats(&pa, &st);
 	CHECK(st.nr_cur_alloc == 0 && st.nr_bad_free == 0 && st.nr_failed == 0);
