@@ -197,6 +197,13 @@ static int alloc_from_slots(struct pcpu_allocator *pa, unsigned int size, unsign
 				*out = chunk;
 				return off;
 			}
+			/* the hints misled (a misaligned block run): remember like a hint failure */
+			if (limited && !sure && !pop_only) {
+				pcpu_chunk_mark_nofit(pa, chunk);
+				if (stop == head)
+					stop = pa->nofit[s];
+				continue;
+			}
 			pcpu_chunk_relocate(pa, chunk);
 		}
 	}
