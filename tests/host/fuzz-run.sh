@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# fuzz-run.sh - run one libFuzzer target of the device-tree code for a bounded time.
+#
+#   tests/host/fuzz-run.sh build/host/fuzz_dt [SECONDS]
+#
+# The seed corpus is copied at run time into build/host/fuzz/<name>/corpus (which keeps
+# what earlier runs found): the board trees in ../shared/dtb (PCPURT_DTB_DIR), the
+# hand-written trees in build/host/dt and packed copies of a few QEMU trees when
+# tests/host/dt_qemu_trees.sh has made them. Runs FUZZ_TIME seconds (default 25), then exits
+# 0 when the fuzzer found no crash; otherwise prints the end of its log and the crashing
+# input's path (replay it with: FUZZER INPUT).
+set -u
+fuzzer=${1:?usage: fuzz-run.sh FUZZER [SECONDS]}
+secs=${2:-${FUZZ_TIME:-25}}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+name=$(basename "$fuzzer")
+work=$(dirname "$fuzzer")/fuzz/$name
+corpus=$work/corpus
+shared=${PCPURT_DTB_DIR:-$root/../shared/dtb}
+
+if [ ! -x "$fuzzer" ]; then
+	echo "fuzz-run: $fuzzer not built"
+	exit 1
+fi
+mkdir -p "$corpus"
+rm -f "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*
+for f in "$shared"/*.dtb "$root"/build/host/dt/*.dtb; do
+	[ -f "$f" ] && cp -f "$f" "$corpus/seed-$(basename "$f")"
+done
+for f in arm64-numa4 riscv64-numa4 arm64-smp1; do
+	q=$root/build/host/qemu-dtb/$f.dtb
+	# QEMU's trees are 1 MiB of mostly free space: dtc packs them
+	[ -f "$q" ] && dtc -q -I dtb -O dtb -o "$corpus/seed-qemu-$f.dtb" "$q" 2>/dev/null
+done
+
+log=$work/log
+"$fuzzer" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	-artifact_prefix="$work/" -print_final_stats=1 "$corpus" >"$log" 2>&1
+rc=$?
+crash=$(ls "$work"/crash-* "$work"/timeout-* "$work"/oom-* "$work"/leak-* 2>/dev/null | head -1)
+if [ "$rc" -ne 0 ] || [ -n "$crash" ]; then
+	grep -E "^$name:|ERROR|SUMMARY|^    #[0-9] " "$log" | head -16
+	echo "fuzz-run: $name failed (exit $rc); log $log"
+	[ -n "$crash" ] && echo "fuzz-run: crashing input $crash (replay: $fuzzer $crash)"
+	exit 1
+fi
+echo "fuzz-run: $name: $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')" \
+     "runs in ${secs}s, no crash; corpus $(ls "$corpus" | wc -l) inputs"
