@@ -8,16 +8,16 @@
 #include <string.h>
 #include "pcpu_alloc_internal.h"
 
-#define AM_MIN_ENTRIES	16
+#define AM_MIN_ENTRIES 16
 
 struct pcpu_am_chunk {
 	int *map;
-	unsigned int used;		/* entries in use */
-	unsigned int cap;		/* entries allocated */
-	bool hidden_head;		/* map[0] covers [0, start_off) */
-	unsigned int contig;		/* largest free area, bytes */
+	unsigned int used;   /* entries in use */
+	unsigned int cap;    /* entries allocated */
+	bool hidden_head;    /* map[0] covers [0, start_off) */
+	unsigned int contig; /* largest free area, bytes */
 	unsigned int free;
-	uint16_t *refs;			/* [nr_pages] areas touching each page (+1 if partial) */
+	uint16_t *refs; /* [nr_pages] areas touching each page (+1 if partial) */
 };
 
 static inline unsigned int am_abs(int v)
@@ -279,15 +279,15 @@ static unsigned int am_check(struct pcpu_chunk *chunk)
 }
 
 const struct pcpu_chunk_ops pcpu_areamap_ops = {
-	.name = "areamap",
-	.skip_budget = 0,
-	.md_size = am_md_size,
-	.init = am_init,
-	.release = am_release,
-	.may_fit = am_may_fit,
-	.alloc = am_alloc,
-	.free = am_free,
-	.find = am_find,
-	.page_free = am_page_free,
-	.check = am_check,
+    .name = "areamap",
+    .skip_budget = 0,
+    .md_size = am_md_size,
+    .init = am_init,
+    .release = am_release,
+    .may_fit = am_may_fit,
+    .alloc = am_alloc,
+    .free = am_free,
+    .find = am_find,
+    .page_free = am_page_free,
+    .check = am_check,
 };

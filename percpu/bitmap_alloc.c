@@ -19,8 +19,8 @@ static size_t bm_md_size(const struct pcpu_allocator *pa, unsigned int start, un
 	unsigned int mb, nr_bits;
 
 	region_bits(pa, start, end, &mb, &nr_bits);
-	return ALIGN_UP(sizeof(struct pcpu_bm_chunk) +
-			nr_bits / BB * sizeof(struct pcpu_bm_block), 8) +
+	return ALIGN_UP(sizeof(struct pcpu_bm_chunk) + nr_bits / BB * sizeof(struct pcpu_bm_block),
+			8) +
 	       BM_WORDS(nr_bits) * 8 + BM_WORDS(nr_bits + 1) * 8;
 }
 
@@ -151,15 +151,15 @@ static bool bm_page_free(struct pcpu_chunk *chunk, unsigned int page)
 }
 
 const struct pcpu_chunk_ops pcpu_bitmap_ops = {
-	.name = "bitmap",
-	.skip_budget = 16,
-	.md_size = bm_md_size,
-	.init = bm_init,
-	.release = bm_release,
-	.may_fit = bm_may_fit,
-	.alloc = bm_alloc,
-	.free = bm_free,
-	.find = bm_find,
-	.page_free = bm_page_free,
-	.check = pcpu_bm_check,
+    .name = "bitmap",
+    .skip_budget = 16,
+    .md_size = bm_md_size,
+    .init = bm_init,
+    .release = bm_release,
+    .may_fit = bm_may_fit,
+    .alloc = bm_alloc,
+    .free = bm_free,
+    .find = bm_find,
+    .page_free = bm_page_free,
+    .check = pcpu_bm_check,
 };

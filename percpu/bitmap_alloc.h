@@ -35,16 +35,16 @@ struct pcpu_bm_block {
 };
 
 struct pcpu_bm_chunk {
-	unsigned int map_base;		/* byte offset in the unit of bit 0, page aligned */
+	unsigned int map_base; /* byte offset in the unit of bit 0, page aligned */
 	unsigned int nr_bits;
 	unsigned int nr_blocks;
-	unsigned int contig;		/* chunk hint, bits */
+	unsigned int contig; /* chunk hint, bits */
 	unsigned int contig_start;
 	unsigned int first_free;
-	unsigned int nr_free;		/* zero bits */
-	unsigned long *alloc_map;	/* [nr_bits] */
-	unsigned long *bound_map;	/* [nr_bits + 1]: starts and ends of allocations */
-	struct pcpu_bm_block *blocks;	/* [nr_blocks] */
+	unsigned int nr_free;	      /* zero bits */
+	unsigned long *alloc_map;     /* [nr_bits] */
+	unsigned long *bound_map;     /* [nr_bits + 1]: starts and ends of allocations */
+	struct pcpu_bm_block *blocks; /* [nr_blocks] */
 };
 
 static inline struct pcpu_bm_chunk *bm_chunk(struct pcpu_chunk *chunk)

@@ -7,7 +7,7 @@
 
 #define bad(chunk, fmt, ...)                                                                       \
 	({                                                                                         \
-		pr_err("percpu check: chunk %#lx: " fmt "\n", (unsigned long)(chunk)->base,       \
+		pr_err("percpu check: chunk %#lx: " fmt "\n", (unsigned long)(chunk)->base,        \
 		       ##__VA_ARGS__);                                                             \
 		errors++;                                                                          \
 	})
@@ -27,8 +27,7 @@ static bool is_run_start(const unsigned long *map, unsigned int lo, unsigned int
 	return !bm_test(map, s) && (s == lo || bm_test(map, s - 1));
 }
 
-static unsigned int check_block(struct pcpu_chunk *chunk, struct pcpu_bm_chunk *bc,
-				unsigned int bi)
+static unsigned int check_block(struct pcpu_chunk *chunk, struct pcpu_bm_chunk *bc, unsigned int bi)
 {
 	const struct pcpu_bm_block *blk = &bc->blocks[bi];
 	const unsigned long *map = bc->alloc_map;

@@ -75,7 +75,8 @@ static void block_update_alloc(struct pcpu_bm_chunk *bc, unsigned int bi, unsign
 			blk->scan = 0;
 			return;
 		}
-		set_run(&blk->contig, &blk->contig_start, best.len, best.len ? best.start - base : BB);
+		set_run(&blk->contig, &blk->contig_start, best.len,
+			best.len ? best.start - base : BB);
 		if (prior.len > blk->scan)
 			set_run(&blk->scan, &blk->scan_start, prior.len, prior.start - base);
 	} else if (blk->scan && ra == blk->scan_start) {

@@ -8,8 +8,8 @@
 
 #include <pcpurt/compiler.h>
 
-#define BM_BPL		64u
-#define BM_WORDS(n)	(((n) + BM_BPL - 1) / BM_BPL)
+#define BM_BPL	    64u
+#define BM_WORDS(n) (((n) + BM_BPL - 1) / BM_BPL)
 
 _Static_assert(sizeof(unsigned long) == 8, "64-bit longs expected");
 

@@ -151,8 +151,8 @@ int pcpu_chunk_populate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, uns
 			break;
 		for (re = rs; re < pe && !pcpu_page_populated(chunk, re); re++)
 			;
-		if (chunk->immutable || be->populate(be->priv, &pa->layout, chunk->base,
-						     chunk->cookie, rs, re))
+		if (chunk->immutable ||
+		    be->populate(be->priv, &pa->layout, chunk->base, chunk->cookie, rs, re))
 			return -1;
 		for (p = rs; p < re; p++)
 			set_populated(pa, chunk, p, true);
@@ -162,8 +162,8 @@ int pcpu_chunk_populate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, uns
 }
 
 /* Gives back populated pages in [ps, pe); each must be free of allocations. */
-void pcpu_chunk_depopulate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk,
-			   unsigned int ps, unsigned int pe)
+void pcpu_chunk_depopulate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int ps,
+			   unsigned int pe)
 {
 	const struct pcpu_backend *be = pa->cfg.backend;
 	unsigned int p;

@@ -96,7 +96,7 @@ static void km_destroy(void *priv, const struct pcpu_layout *l, uintptr_t base, 
 static int km_populate(void *priv, const struct pcpu_layout *l, uintptr_t base, void *cookie,
 		       unsigned int page_start, unsigned int page_end)
 {
-	return 0;	/* everything is populated at creation */
+	return 0; /* everything is populated at creation */
 }
 
 static void *km_meta_alloc(void *priv, size_t size)

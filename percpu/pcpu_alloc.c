@@ -35,8 +35,7 @@ static int check_config(const struct pcpu_config *cfg)
 	unsigned long min_off = ~0UL;
 	unsigned int c;
 
-	if (!l || !be || !be->meta_alloc || !be->meta_free || !be->chunk_destroy ||
-	    !be->populate)
+	if (!l || !be || !be->meta_alloc || !be->meta_free || !be->chunk_destroy || !be->populate)
 		return bad_config("layout or backend missing");
 	if (!l->nr_cpus || !l->unit_off || l->unit_size % PCPU_PAGE_SIZE ||
 	    l->unit_size < PCPU_MIN_UNIT_SIZE || l->unit_size > (1UL << 30))
@@ -169,7 +168,8 @@ static int alloc_from_slots(struct pcpu_allocator *pa, unsigned int size, unsign
 		bool sure = s == pa->nr_slots - 1 || (s && (1u << (s - 1)) >= size + align - 4);
 
 		if (limited && !sure) {
-			if (!pa->nofit[s] || size < pa->nofit_size[s] || align < pa->nofit_align[s]) {
+			if (!pa->nofit[s] || size < pa->nofit_size[s] ||
+			    align < pa->nofit_align[s]) {
 				pa->nofit[s] = head;
 				pa->nofit_size[s] = size;
 				pa->nofit_align[s] = align;
@@ -197,7 +197,8 @@ static int alloc_from_slots(struct pcpu_allocator *pa, unsigned int size, unsign
 				*out = chunk;
 				return off;
 			}
-			/* the hints misled (a misaligned block run): remember like a hint failure */
+			/* the hints misled (a misaligned block run): remember like a hint failure
+			 */
 			if (limited && !sure && !pop_only) {
 				pcpu_chunk_mark_nofit(pa, chunk);
 				if (stop == head)
@@ -218,8 +219,7 @@ static bool warn_ok(struct pcpu_allocator *pa)
 	return true;
 }
 
-void *pcpu_allocator_alloc(struct pcpu_allocator *pa, size_t size, size_t align,
-			   unsigned int flags)
+void *pcpu_allocator_alloc(struct pcpu_allocator *pa, size_t size, size_t align, unsigned int flags)
 {
 	bool atomic = flags & PCPU_GFP_ATOMIC, reserved = flags & PCPU_GFP_RESERVED;
 	struct pcpu_chunk *chunk = NULL;
@@ -460,8 +460,8 @@ static unsigned int check_chunk(struct pcpu_allocator *pa, struct pcpu_chunk *ch
 		errors++;
 	}
 	if (!chunk->reserved) {
-		unsigned int want = chunk->nr_alloc ? pcpu_size_to_slot(pa, chunk->contig_bytes)
-						    : pa->nr_slots - 1;
+		unsigned int want =
+		    chunk->nr_alloc ? pcpu_size_to_slot(pa, chunk->contig_bytes) : pa->nr_slots - 1;
 
 		if (chunk->slot != (int)want) {
 			pr_err("percpu check: chunk %#lx: in slot %d, belongs in %u\n",

@@ -15,7 +15,7 @@
 #define PCPU_DEBUG_CHECKS 0
 #endif
 
-#define PCPU_WARN_LIMIT	10
+#define PCPU_WARN_LIMIT 10
 
 /* One allocator kind. Offsets and sizes are bytes within a unit, multiples of 4. */
 struct pcpu_chunk_ops {
@@ -88,14 +88,15 @@ static inline void pcpu_list_add(struct pcpu_list *e, struct pcpu_list *head)
 	head->next = e;
 }
 
-#define pcpu_chunk_of(l) ((struct pcpu_chunk *)((char *)(l) - offsetof(struct pcpu_chunk, list)))
+#define pcpu_chunk_of(l) ((struct pcpu_chunk *)((char *)(l)-offsetof(struct pcpu_chunk, list)))
 
 static inline unsigned int pcpu_fls(unsigned long x)
 {
 	return x ? (unsigned int)(8 * sizeof(long)) - (unsigned int)__builtin_clzl(x) : 0;
 }
 
-/* ---- chunk.c ---------------------------------------------------------------------------------- */
+/* ---- chunk.c ----------------------------------------------------------------------------------
+ */
 
 unsigned int pcpu_size_to_slot(const struct pcpu_allocator *pa, unsigned int size);
 void pcpu_chunk_relocate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk);
@@ -109,8 +110,8 @@ struct pcpu_chunk *pcpu_chunk_lookup(struct pcpu_allocator *pa, uintptr_t addr);
 bool pcpu_chunk_range_populated(struct pcpu_chunk *chunk, unsigned int off, unsigned int size);
 int pcpu_chunk_populate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int ps,
 			unsigned int pe);
-void pcpu_chunk_depopulate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk,
-			   unsigned int ps, unsigned int pe);
+void pcpu_chunk_depopulate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int ps,
+			   unsigned int pe);
 void pcpu_chunk_page_became(struct pcpu_chunk *chunk, unsigned int page, bool empty);
 void *pcpu_meta_alloc(struct pcpu_allocator *pa, size_t size);
 void pcpu_meta_free(struct pcpu_allocator *pa, void *p, size_t size);

@@ -80,9 +80,9 @@ unsigned int pcpu_selftest_misuse(struct pcpu_allocator *pa, const void *foreign
 {
 	static const struct {
 		size_t size, align;
-	} bad_args[] = { { 0, 4 }, { PCPU_MIN_UNIT_SIZE + 1, 4 }, { 8, 3 }, { 8, 24 },
-			 { 8, 2 * PCPU_MAX_ALIGN } };
-	struct misuse_ctx m = { .pa = pa };
+	} bad_args[] = {
+	    {0, 4}, {PCPU_MIN_UNIT_SIZE + 1, 4}, {8, 3}, {8, 24}, {8, 2 * PCPU_MAX_ALIGN}};
+	struct misuse_ctx m = {.pa = pa};
 	struct pcpu_stats before, after;
 	unsigned int i;
 	void *freed;

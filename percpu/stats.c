@@ -9,7 +9,7 @@ void pcpu_allocator_stats(struct pcpu_allocator *pa, struct pcpu_stats *st)
 	unsigned long irq;
 	unsigned int i;
 
-	*st = (struct pcpu_stats){ 0 };
+	*st = (struct pcpu_stats){0};
 	if (!pa->ready)
 		return;
 	irq = spin_lock_irqsave(&pa->lock);
@@ -52,7 +52,8 @@ static void fill_chunk(struct pcpu_allocator *pa, const struct pcpu_chunk *chunk
 	cs->free_bytes = chunk->free_bytes;
 	cs->contig_bytes = chunk->contig_bytes;
 	cs->nr_pages = (ALIGN_UP(chunk->end_off, PCPU_PAGE_SIZE) -
-			ALIGN_DOWN(chunk->start_off, PCPU_PAGE_SIZE)) / PCPU_PAGE_SIZE;
+			ALIGN_DOWN(chunk->start_off, PCPU_PAGE_SIZE)) /
+		       PCPU_PAGE_SIZE;
 	cs->nr_populated = chunk->nr_populated;
 	cs->empty_pop_pages = chunk->nr_empty_pop_pages;
 	cs->meta_bytes = chunk->meta_size;
@@ -106,7 +107,9 @@ void pcpu_allocator_print_stats(struct pcpu_allocator *pa)
 		pr_info("  chunk %#lx%s: %u live, free %u, largest run %u, pages %u/%u "
 			"populated, %u empty\n",
 			(unsigned long)cs[i].base,
-			cs[i].reserved ? " (reserved)" : cs[i].first ? " (first)" : "",
+			cs[i].reserved ? " (reserved)"
+			: cs[i].first  ? " (first)"
+				       : "",
 			cs[i].nr_alloc, cs[i].free_bytes, cs[i].contig_bytes, cs[i].nr_populated,
 			cs[i].nr_pages, cs[i].empty_pop_pages);
 	if (st.nr_chunks + (pa->reserved_chunk ? 1 : 0) > n)

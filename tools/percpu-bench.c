@@ -28,18 +28,17 @@ struct bench_case {
 };
 
 static const struct bench_case cases[] = {
-	{ "4", 4, 4 },	   { "16", 16, 4 },    { "64", 64, 4 },
-	{ "256", 256, 4 }, { "1024", 1024, 4 }, { "4@8", 4, 8 },
+    {"4", 4, 4}, {"16", 16, 4}, {"64", 64, 4}, {"256", 256, 4}, {"1024", 1024, 4}, {"4@8", 4, 8},
 };
-static const unsigned long lives[] = { 1UL << 10, 1UL << 14, 1UL << 18, 1UL << 20 };
+static const unsigned long lives[] = {1UL << 10, 1UL << 14, 1UL << 18, 1UL << 20};
 
-#define NC	ARRAY_SIZE(cases)
-#define NL	ARRAY_SIZE(lives)
-#define BATCH	64
+#define NC    ARRAY_SIZE(cases)
+#define NL    ARRAY_SIZE(lives)
+#define BATCH 64
 
 struct result {
 	double alloc_ns, free_ns, meta_per_4k;
-	double bare_ns;			/* alloc + free with zeroing turned off */
+	double bare_ns; /* alloc + free with zeroing turned off */
 	unsigned long ops;
 	unsigned int chunks;
 	bool done;
@@ -50,8 +49,8 @@ static size_t unit_size = 64 * 1024;
 static unsigned int nr_cpus = 1;
 static double case_seconds = 0.5;
 static unsigned long max_live = 1UL << 20;
-static const char *only_case;		/* -s: run one object case */
-static int only_kind = -1;		/* -k: run one allocator kind */
+static const char *only_case; /* -s: run one object case */
+static int only_kind = -1;    /* -k: run one allocator kind */
 static unsigned long unit_off[64];
 static uint64_t rng = 0x853c49e6748fea9bULL;
 
@@ -106,20 +105,20 @@ static void be_meta_free(void *priv, void *p, size_t size)
 
 static struct pcpu_layout layout;
 static const struct pcpu_backend backend = {
-	.name = "bench-km",
-	.populated_on_create = true,
-	.chunk_create = be_create,
-	.chunk_destroy = be_destroy,
-	.populate = be_populate,
-	.meta_alloc = be_meta_alloc,
-	.meta_free = be_meta_free,
+    .name = "bench-km",
+    .populated_on_create = true,
+    .chunk_create = be_create,
+    .chunk_destroy = be_destroy,
+    .populate = be_populate,
+    .meta_alloc = be_meta_alloc,
+    .meta_free = be_meta_free,
 };
 
 static void run_case(enum pcpu_allocator_kind kind, const struct bench_case *bc, unsigned long n,
 		     struct result *r, bool no_zero)
 {
 	static struct pcpu_allocator pa;
-	struct pcpu_config cfg = { 0 };
+	struct pcpu_config cfg = {0};
 	struct pcpu_stats st;
 	void **h = malloc(n * sizeof(*h)), *first;
 	unsigned long i, idx[BATCH];
@@ -214,9 +213,10 @@ static void report(FILE *f, bool md)
 	unsigned int c, l;
 
 	if (md) {
-		fprintf(f, "| object | live | bitmap alloc ns | bitmap free ns | bitmap no-zero ns | "
-			   "areamap alloc ns | areamap free ns | areamap/bitmap | bitmap meta B/4K | "
-			   "areamap meta B/4K |\n");
+		fprintf(f,
+			"| object | live | bitmap alloc ns | bitmap free ns | bitmap no-zero ns | "
+			"areamap alloc ns | areamap free ns | areamap/bitmap | bitmap meta B/4K | "
+			"areamap meta B/4K |\n");
 		fprintf(f, "|---|---|---|---|---|---|---|---|---|---|\n");
 	} else {
 		fprintf(f, "%-6s%s%5s%s%9s%s%8s%s%8s%s%10s%s%9s%s%8s%s%8s%s%8s\n", "object", sep,
@@ -232,17 +232,21 @@ static void report(FILE *f, bool md)
 				continue;
 			ratio = (a->alloc_ns + a->free_ns) / (b->alloc_ns + b->free_ns);
 			if (md)
-				fprintf(f, "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.1fx | %.0f | "
-					   "%.0f |\n",
-					cases[c].name, live_name(lives[l]), b->alloc_ns, b->free_ns,
-					b->bare_ns, a->alloc_ns, a->free_ns, ratio, b->meta_per_4k,
-					a->meta_per_4k);
+				fprintf(
+				    f,
+				    "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.1fx | %.0f | "
+				    "%.0f |\n",
+				    cases[c].name, live_name(lives[l]), b->alloc_ns, b->free_ns,
+				    b->bare_ns, a->alloc_ns, a->free_ns, ratio, b->meta_per_4k,
+				    a->meta_per_4k);
 			else
-				fprintf(f, "%-6s%s%5s%s%9.0f%s%8.0f%s%8.0f%s%10.0f%s%9.0f%s%7.1fx%s%8.0f%s"
-					   "%8.0f\n",
-					cases[c].name, sep, live_name(lives[l]), sep, b->alloc_ns, sep,
-					b->free_ns, sep, b->bare_ns, sep, a->alloc_ns, sep, a->free_ns,
-					sep, ratio, sep, b->meta_per_4k, sep, a->meta_per_4k);
+				fprintf(
+				    f,
+				    "%-6s%s%5s%s%9.0f%s%8.0f%s%8.0f%s%10.0f%s%9.0f%s%7.1fx%s%8.0f%s"
+				    "%8.0f\n",
+				    cases[c].name, sep, live_name(lives[l]), sep, b->alloc_ns, sep,
+				    b->free_ns, sep, b->bare_ns, sep, a->alloc_ns, sep, a->free_ns,
+				    sep, ratio, sep, b->meta_per_4k, sep, a->meta_per_4k);
 			if (c == NC - 1 && lives[l] == 1UL << 20)
 				ratio_4at8 = ratio;
 		}
@@ -258,16 +262,19 @@ static void report(FILE *f, bool md)
 		}
 		if (lo->done && hi) {
 			worst_growth = MAX(worst_growth, (hi->alloc_ns + hi->free_ns) /
-							 (lo->alloc_ns + lo->free_ns));
+							     (lo->alloc_ns + lo->free_ns));
 			worst_bare = MAX(worst_bare, hi->bare_ns / lo->bare_ns);
 		}
 	}
 	fprintf(f, "\n");
-	fprintf(f, "%sarea map / bitmap, 1M live 4-byte objects at 8-byte alignment: %.0fx "
-		   "(target >= 100x)\n", md ? "- " : "", ratio_4at8);
-	fprintf(f, "%sbitmap time per operation, largest live count / 1K, worst object: %.2fx "
-		   "without zeroing (target <= 2x), %.2fx with zeroing\n", md ? "- " : "",
-		worst_bare, worst_growth);
+	fprintf(f,
+		"%sarea map / bitmap, 1M live 4-byte objects at 8-byte alignment: %.0fx "
+		"(target >= 100x)\n",
+		md ? "- " : "", ratio_4at8);
+	fprintf(f,
+		"%sbitmap time per operation, largest live count / 1K, worst object: %.2fx "
+		"without zeroing (target <= 2x), %.2fx with zeroing\n",
+		md ? "- " : "", worst_bare, worst_growth);
 	fprintf(f, "%sbitmap metadata per 4 KiB of unit, worst case: %.0f bytes (target <= 288)\n",
 		md ? "- " : "", worst_meta);
 }
@@ -307,8 +314,10 @@ int main(int argc, char **argv)
 			break;
 		}
 		default:
-			fprintf(stderr, "usage: %s [-u unit_kib] [-c cpus] [-t s] [-m max_live] "
-					"[-o file.md] [-s object] [-k kind]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [-u unit_kib] [-c cpus] [-t s] [-m max_live] "
+				"[-o file.md] [-s object] [-k kind]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -322,7 +331,8 @@ int main(int argc, char **argv)
 	layout.unit_size = unit_size;
 	layout.unit_off = unit_off;
 	printf("per-CPU allocator benchmark: unit %zu KiB, %u CPU(s), %.2f s per case; "
-	       "ns per operation\n", unit_size / 1024, nr_cpus, case_seconds);
+	       "ns per operation\n",
+	       unit_size / 1024, nr_cpus, case_seconds);
 	for (c = 0; c < NC; c++) {
 		for (l = 0; l < NL && lives[l] <= max_live; l++) {
 			for (k = 0; k < 2; k++) {
@@ -340,11 +350,12 @@ int main(int argc, char **argv)
 						 true);
 					res[k][c][l].bare_ns = bare.alloc_ns + bare.free_ns;
 				}
-				fprintf(stderr, "  %-7s %-4s %4s: %8.0f ns alloc %8.0f ns free, "
-						"%u chunks (%.1f s)\n",
-					k ? "areamap" : "bitmap", cases[c].name, live_name(lives[l]),
-					res[k][c][l].alloc_ns, res[k][c][l].free_ns,
-					res[k][c][l].chunks, now() - t);
+				fprintf(stderr,
+					"  %-7s %-4s %4s: %8.0f ns alloc %8.0f ns free, "
+					"%u chunks (%.1f s)\n",
+					k ? "areamap" : "bitmap", cases[c].name,
+					live_name(lives[l]), res[k][c][l].alloc_ns,
+					res[k][c][l].free_ns, res[k][c][l].chunks, now() - t);
 			}
 		}
 	}
@@ -357,9 +368,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		fprintf(f, "# Per-CPU allocator benchmark\n\n");
-		fprintf(f, "Host run of `tools/percpu-bench` (unit %zu KiB, %u CPU(s), %.2f s per "
-			   "case). Times are nanoseconds per operation: a batch of %d frees of random "
-			   "live objects, then as many allocations of the same size.\n\n",
+		fprintf(f,
+			"Host run of `tools/percpu-bench` (unit %zu KiB, %u CPU(s), %.2f s per "
+			"case). Times are nanoseconds per operation: a batch of %d frees of random "
+			"live objects, then as many allocations of the same size.\n\n",
 			unit_size / 1024, nr_cpus, case_seconds, BATCH);
 		report(f, true);
 		fclose(f);

@@ -15,17 +15,17 @@
 
 /* What pcpu_allocator_addr_info() says about an address. */
 enum pcpu_region {
-	PCPU_REGION_STATIC,	/* first chunk, static variables */
-	PCPU_REGION_RESERVED,	/* first chunk, reserved chunk */
-	PCPU_REGION_DYNAMIC,	/* first chunk's dynamic part or a created chunk */
+	PCPU_REGION_STATIC,   /* first chunk, static variables */
+	PCPU_REGION_RESERVED, /* first chunk, reserved chunk */
+	PCPU_REGION_DYNAMIC,  /* first chunk's dynamic part or a created chunk */
 };
 
 struct pcpu_addr_info {
-	unsigned int cpu;	/* whose copy the address is in */
+	unsigned int cpu; /* whose copy the address is in */
 	enum pcpu_region region;
-	void *handle;		/* per-CPU pointer of that byte (what per_cpu_ptr() takes) */
-	bool allocated;		/* inside a live dynamic or reserved allocation */
-	void *alloc_handle;	/* if allocated: the allocation's handle and size */
+	void *handle;	    /* per-CPU pointer of that byte (what per_cpu_ptr() takes) */
+	bool allocated;	    /* inside a live dynamic or reserved allocation */
+	void *alloc_handle; /* if allocated: the allocation's handle and size */
 	size_t alloc_size;
 };
 
@@ -79,12 +79,10 @@ bool pcpu_addr_info(const void *addr, struct pcpu_addr_info *info);
 
 #define alloc_percpu_gfp(type, gfp)                                                                \
 	((__typeof__(type) *)__alloc_percpu_gfp(sizeof(type), __alignof__(type), gfp))
-#define alloc_percpu(type)	alloc_percpu_gfp(type, 0)
+#define alloc_percpu(type) alloc_percpu_gfp(type, 0)
 
 /* Copies of dynamic memory of pcpu_default (per_cpu_ptr() in percpu.h works as well). */
-#define pcpu_ptr(ptr, cpu)                                                                         \
-	((__typeof__(ptr))pcpu_allocator_ptr(&pcpu_default, (void *)(ptr), cpu))
-#define pcpu_this_ptr(ptr)                                                                         \
-	((__typeof__(ptr))pcpu_allocator_this_ptr(&pcpu_default, (void *)(ptr)))
+#define pcpu_ptr(ptr, cpu) ((__typeof__(ptr))pcpu_allocator_ptr(&pcpu_default, (void *)(ptr), cpu))
+#define pcpu_this_ptr(ptr) ((__typeof__(ptr))pcpu_allocator_this_ptr(&pcpu_default, (void *)(ptr)))
 
 #endif

@@ -10,13 +10,13 @@
 
 #include <pcpurt/percpu_alloc.h>
 
-#define PERCPU_COUNTER_DEFAULT_BATCH	32
+#define PERCPU_COUNTER_DEFAULT_BATCH 32
 
 struct percpu_counter {
 	spinlock_t lock;
 	int64_t count;
 	int32_t batch;
-	int32_t *counters;		/* per-CPU handle */
+	int32_t *counters; /* per-CPU handle */
 	struct pcpu_allocator *pa;
 };
 

@@ -23,7 +23,7 @@ struct pcpu_km_pages {
 	void (*meta_free)(void *priv, void *p, size_t size);
 };
 
-#define PCPU_KM_TRIES	8	/* placements tried for a multi-group chunk */
+#define PCPU_KM_TRIES 8 /* placements tried for a multi-group chunk */
 
 struct pcpu_km_backend {
 	struct pcpu_backend be;

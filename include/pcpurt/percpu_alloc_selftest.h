@@ -27,9 +27,9 @@ struct pcpu_stress_slot {
 struct pcpu_stress_stats {
 	uint64_t allocs;
 	uint64_t frees;
-	uint64_t failed;		/* allocations that returned NULL */
-	uint64_t zero_errors;		/* new memory not zero in some CPU's copy */
-	uint64_t pattern_errors;	/* a pattern changed before its free */
+	uint64_t failed;	 /* allocations that returned NULL */
+	uint64_t zero_errors;	 /* new memory not zero in some CPU's copy */
+	uint64_t pattern_errors; /* a pattern changed before its free */
 };
 
 /*

@@ -11,10 +11,10 @@
 #include "percpu_alloc_backend.h"
 #include "percpu_alloc_test.h"
 
-#define NR_CPUS		4
-#define UNIT		(64 * 1024)
-#define STATIC_SIZE	(5 * 1024 + 12)
-#define RESERVED_SIZE	(8 * 1024)
+#define NR_CPUS	      4
+#define UNIT	      (64 * 1024)
+#define STATIC_SIZE   (5 * 1024 + 12)
+#define RESERVED_SIZE (8 * 1024)
 
 static struct test_backend tb;
 static struct pcpu_allocator pa;
@@ -91,7 +91,7 @@ static bool zeroed(void *h, size_t size)
 
 static void test_basic(void)
 {
-	static const size_t sizes[] = { 1, 3, 4, 8, 12, 60, 100, 1000, 4096, 5000, 16384, 32768 };
+	static const size_t sizes[] = {1, 3, 4, 8, 12, 60, 100, 1000, 4096, 5000, 16384, 32768};
 	void *h[ARRAY_SIZE(sizes)];
 	struct pcpu_stats st;
 	unsigned int i, c;
@@ -138,7 +138,7 @@ static void test_basic(void)
 /* Filling with equal objects that tile the unit leaves no chunk with room unused. */
 static void test_packing(void)
 {
-	static const size_t sizes[] = { 4, 64, 1024, 4096, 32768 };
+	static const size_t sizes[] = {4, 64, 1024, 4096, 32768};
 	enum { N = 200 };
 	struct pcpu_chunk_stats cs[64];
 	static void *h[N];
@@ -148,7 +148,8 @@ static void test_packing(void)
 		size_t per_chunk = UNIT / sizes[k], count = MIN((size_t)N, 3 * per_chunk + 1);
 
 		for (i = 0; i < count; i++) {
-			h[i] = pcpu_allocator_alloc(&pa, sizes[k], sizes[k] > 4096 ? 4096 : sizes[k], 0);
+			h[i] = pcpu_allocator_alloc(&pa, sizes[k],
+						    sizes[k] > 4096 ? 4096 : sizes[k], 0);
 			CHECK(h[i] != NULL);
 		}
 		n = pcpu_allocator_chunk_stats(&pa, cs, ARRAY_SIZE(cs));
@@ -218,7 +219,8 @@ static void test_reserved(void)
 		CHECK(intact(h[i], 64));
 	for (i = 0; i < n; i++)
 		pcpu_allocator_free(&pa, h[i]);
-	CHECK(pcpu_allocator_alloc(&pa, RESERVED_SIZE + 4, 4, PCPU_GFP_RESERVED | PCPU_GFP_NOWARN) == NULL);
+	CHECK(pcpu_allocator_alloc(&pa, RESERVED_SIZE + 4, 4,
+				   PCPU_GFP_RESERVED | PCPU_GFP_NOWARN) == NULL);
 	d = pcpu_allocator_alloc(&pa, RESERVED_SIZE - 16, 4, PCPU_GFP_RESERVED);
 	CHECK(d != NULL);
 	pcpu_allocator_free(&pa, d);
@@ -228,8 +230,8 @@ static void test_bad_args(void)
 {
 	static const struct {
 		size_t size, align;
-	} bad[] = { { 0, 4 }, { 32769, 4 }, { 1 << 20, 8 }, { 8, 3 }, { 8, 12 }, { 8, 8192 },
-		    { 8, 6 }, { (size_t)-1, 4 } };
+	} bad[] = {{0, 4},  {32769, 4}, {1 << 20, 8}, {8, 3},
+		   {8, 12}, {8, 8192},	{8, 6},	      {(size_t)-1, 4}};
 	struct t_capture cap;
 	struct pcpu_stats before, after;
 	unsigned int i, round;
@@ -243,7 +245,7 @@ static void test_bad_args(void)
 	lines = t_capture_end(&cap, "bad allocation size", NULL, 0);
 	pcpu_allocator_stats(&pa, &after);
 	CHECK(after.nr_bad_args == before.nr_bad_args + 5 * ARRAY_SIZE(bad));
-	CHECK(lines >= 1 && lines <= 10);	/* rate limited */
+	CHECK(lines >= 1 && lines <= 10); /* rate limited */
 	CHECK(after.nr_alloc == before.nr_alloc && after.nr_chunks == before.nr_chunks);
 	/* size 32768 and align 4096 are fine */
 	{
@@ -271,14 +273,16 @@ static void test_bad_free(void)
 	}
 	freed = pcpu_allocator_alloc(&pa, 40, 8, 0);
 	pcpu_allocator_free(&pa, freed);
-	bad[0] = (char *)live[0] + 4;				/* inside an allocation */
-	bad[1] = (char *)live[1] + 8;				/* inside a reserved one */
-	bad[2] = freed;						/* double free */
-	bad[3] = &dummy;					/* not per-CPU memory */
-	bad[4] = (void *)(tb.first_base + 64 - pa.cfg.ptr_delta);	/* static region */
-	bad[5] = (void *)(tb.first_base + UNIT - 4 - pa.cfg.ptr_delta);	/* free dynamic space */
-	bad[6] = pcpu_allocator_ptr(&pa, live[2], 1);		/* a CPU copy, not the handle */
-	bad[7] = (char *)live[2] + 2;				/* unaligned */
+	/* inside an allocation, inside a reserved one, double free, not per-CPU memory */
+	bad[0] = (char *)live[0] + 4;
+	bad[1] = (char *)live[1] + 8;
+	bad[2] = freed;
+	bad[3] = &dummy;
+	/* static region, free dynamic space, a CPU's copy instead of the handle, unaligned */
+	bad[4] = (void *)(tb.first_base + 64 - pa.cfg.ptr_delta);
+	bad[5] = (void *)(tb.first_base + UNIT - 4 - pa.cfg.ptr_delta);
+	bad[6] = pcpu_allocator_ptr(&pa, live[2], 1);
+	bad[7] = (char *)live[2] + 2;
 
 	pcpu_allocator_stats(&pa, &before);
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -353,7 +357,7 @@ static void test_oom(void)
 	CHECK(pcpu_allocator_balance_needed(&pa));
 	pcpu_allocator_balance(&pa);
 	pcpu_allocator_stats(&pa, &after);
-	CHECK(after.nr_chunks <= 2);	/* the first chunk and at most one free chunk */
+	CHECK(after.nr_chunks <= 2); /* the first chunk and at most one free chunk */
 	CHECK(pcpu_allocator_check(&pa) == 0);
 }
 
@@ -367,8 +371,8 @@ static void test_atomic(void)
 	void *p;
 
 	/* eat all populated free space with atomic allocations */
-	while (n < MAXH && (p = pcpu_allocator_alloc(&pa, 512, 4, PCPU_GFP_ATOMIC |
-						      PCPU_GFP_NOWARN))) {
+	while (n < MAXH &&
+	       (p = pcpu_allocator_alloc(&pa, 512, 4, PCPU_GFP_ATOMIC | PCPU_GFP_NOWARN))) {
 		CHECK(tb_addr_populated(&tb, &pa, p, 512));
 		CHECK(zeroed(p, 512));
 		h[n++] = p;

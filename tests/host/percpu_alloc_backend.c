@@ -64,7 +64,7 @@ static int tb_create(void *priv, const struct pcpu_layout *l, uintptr_t *base, v
 		ch->mem = NULL;
 		return -1;
 	}
-	memset(ch->mem, 0x6b, ch->span);	/* garbage: the allocator must zero */
+	memset(ch->mem, 0x6b, ch->span); /* garbage: the allocator must zero */
 	ch->base = (uintptr_t)ch->mem;
 	if (tb->vm) {
 		for (i = 0; i < pages; i++)
@@ -162,7 +162,8 @@ void tb_init(struct test_backend *tb, unsigned int nr_cpus, size_t unit_size, bo
 
 	memset(tb, 0, sizeof(*tb));
 	for (c = 0; c < nr_cpus; c++)
-		tb->unit_off[c] = (c + (gap && nr_cpus > 1 && c >= nr_cpus / 2 ? 2 : 0)) * unit_size;
+		tb->unit_off[c] =
+		    (c + (gap && nr_cpus > 1 && c >= nr_cpus / 2 ? 2 : 0)) * unit_size;
 	if (gap && nr_cpus > 1) {
 		/* CPU order differs from unit order, as with groups on NUMA nodes */
 		unsigned long t = tb->unit_off[0];

@@ -9,14 +9,14 @@
 
 #include <pcpurt/percpu_alloc.h>
 
-#define TB_MAX_CPUS	16
-#define TB_MAX_CHUNKS	4096
+#define TB_MAX_CPUS   16
+#define TB_MAX_CHUNKS 4096
 
 struct tb_chunk {
 	uintptr_t base;
 	void *mem;
 	size_t span;
-	unsigned char *pop;	/* per unit page */
+	unsigned char *pop; /* per unit page */
 };
 
 struct test_backend {
@@ -26,7 +26,7 @@ struct test_backend {
 	bool vm;
 	/* failure injection: fail the n-th next call (1 = the next one); 0 = never */
 	long fail_create_in, fail_populate_in, fail_meta_in;
-	long max_chunks;		/* refuse to create more than this many (0 = no limit) */
+	long max_chunks; /* refuse to create more than this many (0 = no limit) */
 	/* counters */
 	long nr_live_chunks, nr_creates, nr_destroys, nr_populates, nr_depopulates;
 	long meta_live_bytes;
@@ -37,8 +37,7 @@ struct test_backend {
 };
 
 /* Sets up layout (nr_cpus units, unit_size, optional gap after half the units) and backend. */
-void tb_init(struct test_backend *tb, unsigned int nr_cpus, size_t unit_size, bool vm,
-	     bool gap);
+void tb_init(struct test_backend *tb, unsigned int nr_cpus, size_t unit_size, bool vm, bool gap);
 /* Allocates the first chunk memory and fills a config for it. */
 void tb_config(struct test_backend *tb, struct pcpu_config *cfg, enum pcpu_allocator_kind kind,
 	       size_t static_size, size_t reserved_size);

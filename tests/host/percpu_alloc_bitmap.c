@@ -133,7 +133,7 @@ static void teardown(void)
 /* Hand-made situations with known hint values. */
 static void test_hints(void)
 {
-	struct pcpu_chunk *chunk = setup(4096 + 40, 32 * 1024);	/* hidden head of 10 bits */
+	struct pcpu_chunk *chunk = setup(4096 + 40, 32 * 1024); /* hidden head of 10 bits */
 	struct pcpu_bm_chunk *bc = bm_chunk(chunk);
 	struct pcpu_bm_block *b0 = &bc->blocks[0], *b1 = &bc->blocks[1];
 

@@ -8,11 +8,11 @@
 #include <pcpurt/percpu_alloc.h>
 #include "percpu_alloc_test.h"
 
-#define NODES		2
-#define ARENA_PAGES	4096
-#define UNIT		(32 * 1024)
-#define UNIT_PAGES	(UNIT / PCPU_PAGE_SIZE)
-#define FAR		64	/* pages into node 1's arena where the first chunk's group 1 sits */
+#define NODES	    2
+#define ARENA_PAGES 4096
+#define UNIT	    (32 * 1024)
+#define UNIT_PAGES  (UNIT / PCPU_PAGE_SIZE)
+#define FAR	    64 /* pages into node 1's arena where the first chunk's group 1 sits */
 
 static unsigned char *arena[NODES];
 static unsigned char used[NODES][ARENA_PAGES];
@@ -97,15 +97,14 @@ static void small_free(void *priv, void *p, size_t size)
 
 static void run(enum pcpu_allocator_kind kind, bool groups, bool small_meta, bool block)
 {
-	static const int gnode[2] = { 0, 1 };
+	static const int gnode[2] = {0, 1};
 	unsigned long unit_off[4], group_off[2];
-	size_t group_size[2] = { 2 * UNIT, 2 * UNIT };
-	struct pcpu_km_pages pages = { .alloc = fp_alloc, .alloc_at = fp_alloc_at,
-				       .free = fp_free };
+	size_t group_size[2] = {2 * UNIT, 2 * UNIT};
+	struct pcpu_km_pages pages = {.alloc = fp_alloc, .alloc_at = fp_alloc_at, .free = fp_free};
 	struct pcpu_allocator pa;
 	struct pcpu_km_backend km;
-	struct pcpu_layout l = { 0 };
-	struct pcpu_config cfg = { 0 };
+	struct pcpu_layout l = {0};
+	struct pcpu_config cfg = {0};
 	static void *h[4000];
 	unsigned int i, c, n = 0;
 	long base_pages;

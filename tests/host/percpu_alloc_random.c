@@ -17,12 +17,12 @@
 #include "percpu_alloc_backend.h"
 #include "percpu_alloc_test.h"
 
-#define STATIC_SIZE	(3 * 1024 + 8)
-#define RESERVED_SIZE	(12 * 1024)
+#define STATIC_SIZE   (3 * 1024 + 8)
+#define RESERVED_SIZE (12 * 1024)
 
 struct live {
 	void *h;
-	uint32_t size;		/* rounded up to 4 */
+	uint32_t size; /* rounded up to 4 */
 	uint32_t id;
 	bool reserved;
 };
@@ -33,7 +33,7 @@ struct run_cfg {
 	unsigned int nr_cpus;
 	size_t unit;
 	unsigned long ops;
-	unsigned long full_check_every;	/* 1: every step */
+	unsigned long full_check_every; /* 1: every step */
 	unsigned int max_live;
 	uint64_t seed;
 };
@@ -132,7 +132,7 @@ static unsigned long step;
 	do {                                                                                       \
 		fprintf(stderr, "step %lu: ", step);                                               \
 		fprintf(stderr, __VA_ARGS__);                                                      \
-		fprintf(stderr, "\n0 passed, 1 failed\n");                                          \
+		fprintf(stderr, "\n0 passed, 1 failed\n");                                         \
 		exit(1);                                                                           \
 	} while (0)
 
@@ -223,14 +223,14 @@ static bool do_bad_free(void)
 		return true;
 	probe = lives[rnd() % nlive];
 	if (probe.size <= 4 || (rnd() & 1)) {
-		bad = (char *)probe.h + probe.size;	/* just past it: maybe free space */
+		bad = (char *)probe.h + probe.size; /* just past it: maybe free space */
 		probe.h = bad;
 		probe.size = 1;
 		if (tfind(&probe, &tree, cmp_ival)) {
 			struct live **f = tfind(&probe, &tree, cmp_ival);
 
 			if ((*f)->h == bad)
-				return true;	/* a live start: not a bad free */
+				return true; /* a live start: not a bad free */
 		}
 	} else {
 		bad = (char *)probe.h + 4 * (1 + rnd() % (probe.size / 4 - 1));
@@ -247,11 +247,12 @@ static bool do_bad_free(void)
 static bool check_space(const struct run_cfg *rc)
 {
 	struct pcpu_stats st;
-	size_t cap_dyn, cap_res = ALIGN_DOWN(STATIC_SIZE + RESERVED_SIZE, 4) - ALIGN_UP(STATIC_SIZE, 4);
+	size_t cap_dyn,
+	    cap_res = ALIGN_DOWN(STATIC_SIZE + RESERVED_SIZE, 4) - ALIGN_UP(STATIC_SIZE, 4);
 
 	pcpu_allocator_stats(&pa, &st);
-	cap_dyn = rc->unit - ALIGN_DOWN(STATIC_SIZE + RESERVED_SIZE, 4) +
-		  (st.nr_chunks - 1) * rc->unit;
+	cap_dyn =
+	    rc->unit - ALIGN_DOWN(STATIC_SIZE + RESERVED_SIZE, 4) + (st.nr_chunks - 1) * rc->unit;
 	if (st.free_bytes != cap_dyn - live_dyn_bytes)
 		FAIL("free bytes %zu, model says %zu", st.free_bytes, cap_dyn - live_dyn_bytes);
 	if (st.reserved_free_bytes != cap_res - live_res_bytes)
@@ -324,10 +325,12 @@ static void run(const struct run_cfg *rc)
 	CHECK(tree == NULL);
 	free(lives);
 	tb_fini(&tb);
-	fprintf(stderr, "%-8s %s cpus=%u unit=%zuK ops=%lu check every %lu: %s (peak chunks %u, "
-		"allocs %llu)\n", pcpu_allocator_name(rc->kind), rc->vm ? "vm" : "km", rc->nr_cpus,
-		rc->unit / 1024, step, rc->full_check_every, t_fail == fail0 ? "ok" : "FAILED",
-		st.nr_max_chunks, (unsigned long long)st.nr_alloc);
+	fprintf(stderr,
+		"%-8s %s cpus=%u unit=%zuK ops=%lu check every %lu: %s (peak chunks %u, "
+		"allocs %llu)\n",
+		pcpu_allocator_name(rc->kind), rc->vm ? "vm" : "km", rc->nr_cpus, rc->unit / 1024,
+		step, rc->full_check_every, t_fail == fail0 ? "ok" : "FAILED", st.nr_max_chunks,
+		(unsigned long long)st.nr_alloc);
 	if (t_fail == fail0)
 		t_pass++;
 }
@@ -336,17 +339,17 @@ int main(void)
 {
 #if PCPU_DEBUG_CHECKS
 	static const struct run_cfg runs[] = {
-		{ PCPU_ALLOCATOR_BITMAP, false, 2, 32 * 1024, 40000, 50, 150, 1 },
-		{ PCPU_ALLOCATOR_BITMAP, true, 4, 64 * 1024, 20000, 50, 300, 2 },
-		{ PCPU_ALLOCATOR_AREAMAP, false, 2, 32 * 1024, 40000, 50, 150, 3 },
-		{ PCPU_ALLOCATOR_AREAMAP, true, 4, 64 * 1024, 20000, 50, 300, 4 },
+	    {PCPU_ALLOCATOR_BITMAP, false, 2, 32 * 1024, 40000, 50, 150, 1},
+	    {PCPU_ALLOCATOR_BITMAP, true, 4, 64 * 1024, 20000, 50, 300, 2},
+	    {PCPU_ALLOCATOR_AREAMAP, false, 2, 32 * 1024, 40000, 50, 150, 3},
+	    {PCPU_ALLOCATOR_AREAMAP, true, 4, 64 * 1024, 20000, 50, 300, 4},
 	};
 #else
 	static const struct run_cfg runs[] = {
-		{ PCPU_ALLOCATOR_BITMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 11 },
-		{ PCPU_ALLOCATOR_AREAMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 12 },
-		{ PCPU_ALLOCATOR_BITMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 13 },
-		{ PCPU_ALLOCATOR_AREAMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 14 },
+	    {PCPU_ALLOCATOR_BITMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 11},
+	    {PCPU_ALLOCATOR_AREAMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 12},
+	    {PCPU_ALLOCATOR_BITMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 13},
+	    {PCPU_ALLOCATOR_AREAMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 14},
 	};
 #endif
 	unsigned int i;

@@ -19,7 +19,7 @@ static unsigned long t_pass, t_fail;
 			t_pass++;                                                                  \
 		} else {                                                                           \
 			t_fail++;                                                                  \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);  \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
 			if (t_fail > 50)                                                           \
 				exit(1);                                                           \
 		}                                                                                  \

@@ -14,10 +14,10 @@
 #include "percpu_alloc_backend.h"
 #include "percpu_alloc_test.h"
 
-#define NR_THREADS	2	/* ticket locks convoy when threads outnumber cores */
-#define NR_CPUS		4
-#define OPS		40000
-#define MAX_LIVE	400
+#define NR_THREADS 2 /* ticket locks convoy when threads outnumber cores */
+#define NR_CPUS	   4
+#define OPS	   40000
+#define MAX_LIVE   400
 
 static struct test_backend tb;
 static struct pcpu_allocator pa;
@@ -27,7 +27,7 @@ static int thread_errors;
 static int64_t counted_ops;
 
 /* Each phase stops early after this long: a preempted ticket holder stalls everyone. */
-#define PHASE_SECONDS	3
+#define PHASE_SECONDS 3
 
 static double deadline;
 

@@ -65,7 +65,7 @@ static void do_alloc(const uint8_t *b, unsigned char tag)
 	void *h;
 
 	if (b[2] & 0x80)
-		size %= 200;	/* mostly small ones */
+		size %= 200; /* mostly small ones */
 	valid = size && size <= PCPU_MIN_UNIT_SIZE && align <= 4096 && !(align & (align - 1));
 	h = pcpu_allocator_alloc(&pa, size, align, flags | PCPU_GFP_NOWARN);
 	if (!valid) {
