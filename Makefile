@@ -114,9 +114,9 @@ debug: deps-check all
 HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	       -fno-omit-frame-pointer -Wall -Wextra -Werror -Wno-unused-parameter \
 	       -Iinclude -Itests/host/shim -DPCPURT_HOST=1
+comma := ,
 HOST_FUZZ_CFLAGS := $(filter-out -fsanitize=address$(comma)undefined,$(HOST_CFLAGS)) \
 	       -fsanitize=fuzzer,address,undefined
-comma := ,
 HOST_TEST_BINS :=
 HOST_TEST_CMDS :=
 HOST_FUZZ_BINS :=

@@ -148,9 +148,11 @@ static void parse_psci(const void *fdt, struct dt_info *info)
 		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
 	if (node < 0)
 		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-1.0");
 	if (node < 0 || !dt_node_okay(fdt, node))
 		return;
-	method = fdt_getprop(fdt, node, "method", NULL);
+	method = dt_get_string(fdt, node, "method");
 	if (method && !strcmp(method, "hvc"))
 		info->psci_conduit = DT_PSCI_HVC;
 	else if (method && !strcmp(method, "smc"))
@@ -213,8 +215,8 @@ int dt_parse(const void *fdt, struct dt_info *info)
 	memset(info, 0, sizeof(*info));
 	info->fdt = fdt;
 	info->fdt_size = fdt_totalsize(fdt);
-	info->model = fdt_getprop(fdt, 0, "model", NULL);
-	info->compatible = fdt_getprop(fdt, 0, "compatible", NULL);
+	info->model = dt_get_string(fdt, 0, "model");
+	info->compatible = dt_get_string(fdt, 0, "compatible");
 	parse_memory(fdt, info);
 	parse_reserved(fdt, info);
 	dt_add_reserved(info, (uintptr_t)fdt, info->fdt_size, DT_RESV_DTB);

@@ -10,7 +10,7 @@
 
 static uint8_t enable_method(const void *fdt, int node, bool riscv)
 {
-	const char *m = fdt_getprop(fdt, node, "enable-method", NULL);
+	const char *m = dt_get_string(fdt, node, "enable-method");
 
 	if (!m)
 		return riscv ? DT_EN_SBI_HSM : DT_EN_NONE;
@@ -41,8 +41,8 @@ static void parse_one(const void *fdt, int node, int ac, struct dt_cpu *c)
 		c->release_addr = dt_read_cells(rel, len / 4);
 		c->has_release_addr = true;
 	}
-	c->isa = fdt_getprop(fdt, node, "riscv,isa", NULL);
-	c->mmu_type = fdt_getprop(fdt, node, "mmu-type", NULL);
+	c->isa = dt_get_string(fdt, node, "riscv,isa");
+	c->mmu_type = dt_get_string(fdt, node, "mmu-type");
 	c->has_mmu = c->mmu_type && strcmp(c->mmu_type, "riscv,none") != 0;
 }
 
@@ -60,7 +60,7 @@ void dt_parse_cpus(const void *fdt, struct dt_info *info)
 	if (!dt_get_u32(fdt, cpus, "timebase-frequency", &tb))
 		info->timebase_freq = tb;
 	fdt_for_each_subnode(node, fdt, cpus) {
-		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+		const char *type = dt_get_string(fdt, node, "device_type");
 
 		if (!type || strcmp(type, "cpu"))
 			continue;

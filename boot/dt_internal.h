@@ -6,6 +6,8 @@
 #include <libfdt.h>
 
 uint64_t dt_read_cells(const fdt32_t *p, int n);
+/* dt_get_string() - a string property, or NULL when absent or not NUL-terminated. */
+const char *dt_get_string(const void *fdt, int node, const char *name);
 bool dt_node_okay(const void *fdt, int node);
 bool dt_compat_has(const void *fdt, int node, const char *compat);
 int dt_get_u32(const void *fdt, int node, const char *name, uint32_t *out);

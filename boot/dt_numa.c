@@ -4,7 +4,8 @@
  * Linux's binding rules: the distance from a node to itself is 10 (LOCAL_DISTANCE); to
  * another node it is more than 10; distances fit in a byte; a triple <A B d> also sets
  * B->A to d unless the map gives B->A itself. Pairs the map does not mention keep the
- * defaults (10 same node, 20 otherwise). A map that breaks a rule is rejected whole with
+ * defaults (10 same node, 20 otherwise). A map that breaks a rule, or whose length is not
+ * whole triples (Linux ignores the tail; we refuse a malformed map), is rejected whole with
  * one warning: it is checked completely before any of it is applied.
  */
 #include "dt_internal.h"
@@ -39,8 +40,11 @@ static int read_map(const void *fdt, int map, struct dt_info *info,
 		return -1;
 	}
 	n = len / 12;
-	if (len % 12)
-		pr_warn("NUMA: distance-matrix has %d trailing bytes, ignored\n", len % 12);
+	if (len % 12) {
+		pr_warn("NUMA: distance-matrix length %d is not whole triples, distance map "
+			"ignored\n", len);
+		return -1;
+	}
 	memset(given, 0, sizeof(given));
 	for (i = 0; i < n; i++) {
 		uint32_t a = fdt32_ld(&m[3 * i]), b = fdt32_ld(&m[3 * i + 1]);

@@ -14,12 +14,23 @@ uint64_t dt_read_cells(const fdt32_t *p, int n)
 	return v;
 }
 
+const char *dt_get_string(const void *fdt, int node, const char *name)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+
+	return s && len > 0 && s[len - 1] == '\0' ? s : NULL;
+}
+
 bool dt_node_okay(const void *fdt, int node)
 {
 	int len;
 	const char *s = fdt_getprop(fdt, node, "status", &len);
 
-	return !s || !strcmp(s, "okay") || !strcmp(s, "ok");
+	if (!s)
+		return true;
+	s = dt_get_string(fdt, node, "status");
+	return s && (!strcmp(s, "okay") || !strcmp(s, "ok"));
 }
 
 bool dt_compat_has(const void *fdt, int node, const char *compat)

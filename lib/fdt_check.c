@@ -4,8 +4,8 @@
  * libfdt declares fdt_check_full(), but the libfdt copy Debian ships in linux-source-6.1
  * leaves out the file that defines it (Linux does not build it). This is our own version,
  * written only against libfdt's public API (see docs/decisions.md). It guarantees that
- * every tag of the structure block lies inside the blob, that nodes nest properly under a
- * single root, that every node name and every property name (an offset into the strings
+ * the buffer holds the whole header, every tag of the structure block lies inside the blob,
+ * that nodes nest properly under a single root with an empty name, that every node name and every property name (an offset into the strings
  * block) is readable, and that the memory reservation block is terminated.
  */
 #include <libfdt.h>
@@ -17,7 +17,7 @@ int fdt_check_full(const void *fdt, size_t bufsize)
 	int depth = 0, offset = 0, next, err, len;
 	bool root_done = false;
 
-	if (bufsize < FDT_V1_SIZE)
+	if (bufsize < FDT_V1_SIZE || bufsize < fdt_header_size(fdt))
 		return -FDT_ERR_TRUNCATED;
 	err = fdt_check_header(fdt);
 	if (err)
@@ -46,6 +46,8 @@ int fdt_check_full(const void *fdt, size_t bufsize)
 			depth++;
 			if (!fdt_get_name(fdt, offset, &len))
 				return len < 0 ? len : -FDT_ERR_BADSTRUCTURE;
+			if (depth == 1 && len != 0)
+				return -FDT_ERR_BADSTRUCTURE;	/* the root node has no name */
 			break;
 		case FDT_END_NODE:
 			if (depth == 0)

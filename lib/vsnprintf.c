@@ -82,7 +82,8 @@ static void emit_number(struct out *o, const struct spec *sp, unsigned long long
 	if (sp->alt && base == 16 && n && !(n == 1 && tmp[sizeof(tmp) - 1] == '0')) {
 		prefix[p++] = '0';
 		prefix[p++] = upper ? 'X' : 'x';
-	} else if (sp->alt && base == 8 && (n == 0 || tmp[sizeof(tmp) - n] != '0')) {
+	} else if (sp->alt && base == 8 && sp->prec <= n &&
+		   (n == 0 || tmp[sizeof(tmp) - n] != '0')) {
 		prefix[p++] = '0';
 	}
 	prefix[p] = '\0';

@@ -8,7 +8,7 @@
  * tree, not by running the walk. Then it breaks each tree in memory (truncated, a
  * property name offset past the strings block, ...) and checks that dt_check() rejects
  * every broken copy, and once that dt_check() reads nothing past a buffer shorter than a
- * header. A tree that fails because of a known bug outside the tests says so (.bug).
+ * header.
  * PCPURT_DT_SYNTH_DIR overrides build/host/dt; PCPURT_TEST_VERBOSE=1 shows more.
  *
  * With --qemu it checks one tree that QEMU generated (tests/host/dt_qemu_trees.sh) against
@@ -160,7 +160,6 @@ struct exp_tree {
 	uint8_t map;		/* MAP_* */
 	uint32_t timebase;
 	uint64_t finisher;	/* test finisher base; 0: none */
-	const char *bug;	/* a known bug outside the tests that makes this tree fail */
 };
 
 /*
@@ -362,9 +361,7 @@ static const struct exp_tree trees[] = {
 	  .nr_nodes = 4, .map = MAP_BAD },
 	{ .file = "dt-numa-bad-trailing.dtb", .synth = true, .model = "pcpurt test: numa",
 	  .nr_cpus = 4, .cpus = numa_cpus, .nr_mem = 1, .mem = numa_mem,
-	  .nr_nodes = 4, .map = MAP_BAD,
-	  .bug = "boot/dt_numa.c read_map() only warns about cells after the last whole "
-		 "<a b d> triple and applies the map; a malformed map must be rejected whole" },
+	  .nr_nodes = 4, .map = MAP_BAD, },
 	/* A valid map with one-way, two-way and missing pairs. */
 	{ .file = "dt-numa-partial.dtb", .synth = true, .model = "pcpurt test: numa",
 	  .nr_cpus = 4, .cpus = numa_cpus, .nr_mem = 1, .mem = numa_mem,
@@ -384,8 +381,6 @@ static const struct exp_tree trees[] = {
 		.nr_cpus = 2, .cpus = psci_cpus,
 		.psci = DT_PSCI_SMC, .psci_v02 = true,
 		.nr_nodes = 1,
-		.bug = "boot/dt.c parse_psci() looks for /psci, then for compatible arm,psci or "
-		       "arm,psci-0.2, never arm,psci-1.0: a PSCI 1.0 node elsewhere is missed",
 	},
 	{
 		.file = "dt-resv.dtb", .synth = true, .model = "pcpurt test: reserved",
@@ -944,9 +939,8 @@ int main(int argc, char **argv)
 				free(fdt);
 		}
 		if (nr_failed > before && r < sizeof(recap))
-			r += snprintf(recap + r, sizeof(recap) - r, "failed: %s (%d checks)%s%s\n",
-				      t->file, nr_failed - before, t->bug ? "\n  KNOWN BUG: " : "",
-				      t->bug ? t->bug : "");
+			r += snprintf(recap + r, sizeof(recap) - r, "failed: %s (%d checks)\n",
+				      t->file, nr_failed - before);
 	}
 	if (keep) {
 		int before = nr_failed;
@@ -955,11 +949,9 @@ int main(int argc, char **argv)
 		check_once(keep);
 		printf("%s %s\n", nr_failed > before ? "FAIL" : "ok  ", cur);
 		if (nr_failed > before && r < sizeof(recap))
-			r += snprintf(recap + r, sizeof(recap) - r, "failed: %s (%d checks)\n"
-				      "  KNOWN BUG: lib/fdt_check.c fdt_check_full() calls "
-				      "fdt_check_header() before checking that bufsize covers the "
-				      "header (fdt_header_size()), and does not require the root "
-				      "node's name to be empty as libfdt does\n", cur,
+			r += snprintf(recap + r, sizeof(recap) - r,
+				      "failed: %s (%d checks): fdt_check_full must refuse a buffer "
+				      "shorter than the header and a named root node\n", cur,
 				      nr_failed - before);
 		free(keep);
 	}
