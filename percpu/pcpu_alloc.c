@@ -257,15 +257,16 @@ void *pcpu_allocator_alloc(struct pcpu_allocator *pa, size_t size, size_t align,
 			goto fail;
 		goto found;
 	}
-	for (;;) {
+	for (c = 0;; c++) {
 		off = alloc_from_slots(pa, sz, al, atomic, &chunk);
 		if (off >= 0)
 			break;
 		err = "no populated space for an atomic allocation";
 		if (atomic)
 			goto fail;
+		/* a fresh chunk always fits; a second creation would mean a backend bug */
 		err = "cannot create a chunk";
-		if (!pcpu_chunk_create(pa))
+		if (c || !pcpu_chunk_create(pa))
 			goto fail;
 	}
 	if (!atomic && pcpu_chunk_populate(pa, chunk, (unsigned int)off / PCPU_PAGE_SIZE,
