@@ -543,6 +543,40 @@ static void run(enum pcpu_allocator_kind kind, bool vm, bool gap, unsigned long 
 	       delta, t_fail == before ? "ok" : "FAILED");
 }
 
+/* The Linux-like interface on the runtime's instance. */
+static void test_default_instance(void)
+{
+	struct pcpu_config cfg;
+	struct pcpu_addr_info info;
+	uint64_t *v;
+	int *r;
+	unsigned int c;
+
+	tb_init(&tb, NR_CPUS, UNIT, false, false);
+	tb_config(&tb, &cfg, PCPU_ALLOCATOR_BITMAP, STATIC_SIZE, RESERVED_SIZE);
+	CHECK(pcpu_allocator_init(&pcpu_default, &cfg) == 0);
+	v = alloc_percpu(uint64_t);
+	r = __alloc_reserved_percpu(sizeof(int), sizeof(int));
+	CHECK(v && r && ((uintptr_t)v & 7) == 0);
+	for (c = 0; c < NR_CPUS; c++) {
+		CHECK(*pcpu_ptr(v, c) == 0 && *pcpu_ptr(r, c) == 0);
+		*pcpu_ptr(v, c) = c;
+	}
+	CHECK(*pcpu_this_ptr(v) == 0);
+	CHECK(pcpu_addr_info(pcpu_ptr(v, 3), &info) && info.cpu == 3 && info.handle == v);
+	CHECK(info.region == PCPU_REGION_DYNAMIC && info.alloc_size == 8);
+	CHECK(pcpu_addr_info(pcpu_ptr(r, 1), &info) && info.region == PCPU_REGION_RESERVED);
+	free_percpu(v);
+	free_percpu(r);
+	free_percpu(NULL);
+	CHECK(__alloc_percpu(0, 4) == NULL);
+	CHECK(__alloc_percpu_gfp(16, 16, PCPU_GFP_ATOMIC) != NULL);
+	CHECK(pcpu_allocator_check(&pcpu_default) == 0);
+	pcpu_allocator_teardown(&pcpu_default);
+	CHECK(tb.meta_live_bytes == 0 && tb.nr_live_chunks == 0);
+	tb_fini(&tb);
+}
+
 static void test_bad_config(void)
 {
 	struct pcpu_allocator p2;
@@ -581,6 +615,7 @@ int main(void)
 		run(k, true, false, 0);
 		run(k, false, true, 0x10000);
 	}
+	test_default_instance();
 	test_bad_config();
 	return t_finish();
 }
