@@ -31,3 +31,23 @@ bool pcpu_addr_info(const void *addr, struct pcpu_addr_info *info)
 {
 	return pcpu_allocator_addr_info(&pcpu_default, addr, info);
 }
+
+bool pcpu_balance_needed(void)
+{
+	return pcpu_allocator_balance_needed(&pcpu_default);
+}
+
+void pcpu_balance(void)
+{
+	pcpu_allocator_balance(&pcpu_default);
+}
+
+void pcpu_get_stats(struct pcpu_stats *st)
+{
+	pcpu_allocator_stats(&pcpu_default, st);
+}
+
+void pcpu_print_stats(void)
+{
+	pcpu_allocator_print_stats(&pcpu_default);
+}

@@ -76,6 +76,11 @@ void *__alloc_percpu(size_t size, size_t align);
 void *__alloc_reserved_percpu(size_t size, size_t align);
 void free_percpu(void *ptr);
 bool pcpu_addr_info(const void *addr, struct pcpu_addr_info *info);
+/* Balancing and statistics of pcpu_default (see the pcpu_allocator_* forms above). */
+bool pcpu_balance_needed(void);
+void pcpu_balance(void);
+void pcpu_get_stats(struct pcpu_stats *st);
+void pcpu_print_stats(void);
 
 #define alloc_percpu_gfp(type, gfp)                                                                \
 	((__typeof__(type) *)__alloc_percpu_gfp(sizeof(type), __alignof__(type), gfp))

@@ -571,6 +571,15 @@ static void test_default_instance(void)
 	free_percpu(NULL);
 	CHECK(__alloc_percpu(0, 4) == NULL);
 	CHECK(__alloc_percpu_gfp(16, 16, PCPU_GFP_ATOMIC) != NULL);
+	{
+		struct pcpu_stats st;
+
+		pcpu_get_stats(&st);
+		CHECK(st.nr_alloc == 3 && st.nr_cur_alloc == 1 && st.nr_bad_args == 1);
+		if (pcpu_balance_needed())
+			pcpu_balance();
+		CHECK(!pcpu_balance_needed());
+	}
 	CHECK(pcpu_allocator_check(&pcpu_default) == 0);
 	pcpu_allocator_teardown(&pcpu_default);
 	CHECK(tb.meta_live_bytes == 0 && tb.nr_live_chunks == 0);
