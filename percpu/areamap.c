@@ -124,6 +124,21 @@ static bool am_may_fit(struct pcpu_chunk *chunk, unsigned int size, unsigned int
 	return am_chunk(chunk)->contig >= size;
 }
 
+/* Replaces free entry i by [head free][size used][tail free], empty parts left out. */
+static void am_split_block(struct pcpu_am_chunk *ac, unsigned int i, unsigned int head,
+			   unsigned int size, unsigned int tail)
+{
+	unsigned int n = (head ? 1 : 0) + 1 + (tail ? 1 : 0);
+
+	memmove(&ac->map[i + n], &ac->map[i + 1], (ac->used - i - 1) * sizeof(int));
+	ac->used += n - 1;
+	if (head)
+		ac->map[i++] = (int)head;
+	ac->map[i++] = -(int)size;
+	if (tail)
+		ac->map[i] = (int)tail;
+}
+
 /* First fit by a linear walk of the map, splitting the area found in up to three. */
 static int am_alloc(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int size,
 		    unsigned int align, bool pop_only)
@@ -135,7 +150,7 @@ static int am_alloc(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigne
 		return -1;
 	for (i = 0; i < ac->used; i++) {
 		int sz = ac->map[i];
-		unsigned int head, tail, n, j;
+		unsigned int head;
 		bool was_contig;
 
 		if (sz < 0) {
@@ -148,17 +163,8 @@ static int am_alloc(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigne
 			off += (unsigned int)sz;
 			continue;
 		}
-		tail = (unsigned int)sz - head - size;
 		was_contig = (unsigned int)sz == ac->contig;
-		n = (head ? 1 : 0) + 1 + (tail ? 1 : 0);
-		memmove(&ac->map[i + n], &ac->map[i + 1], (ac->used - i - 1) * sizeof(int));
-		ac->used += n - 1;
-		j = i;
-		if (head)
-			ac->map[j++] = (int)head;
-		ac->map[j++] = -(int)size;
-		if (tail)
-			ac->map[j] = (int)tail;
+		am_split_block(ac, i, head, size, (unsigned int)sz - head - size);
 		ac->free -= size;
 		if (was_contig)
 			ac->contig = am_max_free(ac);
