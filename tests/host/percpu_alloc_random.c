@@ -343,6 +343,9 @@ int main(void)
 	    {PCPU_ALLOCATOR_BITMAP, true, 4, 64 * 1024, 20000, 50, 300, 2},
 	    {PCPU_ALLOCATOR_AREAMAP, false, 2, 32 * 1024, 40000, 50, 150, 3},
 	    {PCPU_ALLOCATOR_AREAMAP, true, 4, 64 * 1024, 20000, 50, 300, 4},
+	    /* every chunk fully checked after every step */
+	    {PCPU_ALLOCATOR_BITMAP, true, 2, 32 * 1024, 4000, 1, 120, 5},
+	    {PCPU_ALLOCATOR_AREAMAP, true, 2, 32 * 1024, 4000, 1, 120, 6},
 	};
 #else
 	static const struct run_cfg runs[] = {
