@@ -10,8 +10,8 @@
  *
  * Built twice: normally it runs a million operations per allocator kind with a full
  * consistency check periodically; with PCPU_DEBUG_CHECKS=1 the allocator verifies the
- * touched chunk's hints against its maps after every operation and the test runs the full
- * check of every chunk after every step, on fewer operations.
+ * touched chunk's hints against its maps after every operation, and the test checks every
+ * chunk every 50 steps on longer runs and after every single step on short ones.
  */
 #include <search.h>
 #include "percpu_alloc_backend.h"
