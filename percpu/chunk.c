@@ -51,9 +51,10 @@ static void slot_unlink(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 
 /*
  * Files a dynamic chunk on the slot list matching its hints after they changed. Bitmap
- * chunks go to the head of the list, ahead of the slot's no-fit region, so a chunk whose
- * hint changed is looked at again. Area-map chunks move only when their slot changes, like
- * the original: to the head when they gained free space, to the tail when they lost some.
+ * chunks that change slot, or may sit in the slot's no-fit region, go to the head of the
+ * list, ahead of that region, so a chunk whose hint changed is looked at again. Area-map chunks
+ * move only when their slot changes, like the original: to the head when they gained free space, to
+ * the tail when they lost some.
  */
 void pcpu_chunk_relocate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 {
@@ -72,8 +73,11 @@ void pcpu_chunk_relocate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 		else
 			pcpu_list_add_tail(&chunk->list, &pa->slots[slot]);
 	} else {
+		if (old == (int)slot && !chunk->nofit)
+			return;
 		slot_unlink(pa, chunk);
 		pcpu_list_add(&chunk->list, &pa->slots[slot]);
+		chunk->nofit = false;
 	}
 	chunk->slot = (int)slot;
 }
@@ -85,6 +89,7 @@ void pcpu_chunk_mark_nofit(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 
 	pcpu_list_del(&chunk->list);
 	pcpu_list_add_tail(&chunk->list, head);
+	chunk->nofit = true;
 	if (pa->nofit[chunk->slot] == head)
 		pa->nofit[chunk->slot] = &chunk->list;
 }

@@ -98,6 +98,7 @@ struct pcpu_chunk {
 	unsigned int nr_empty_pop_pages; /* populated pages with nothing allocated */
 	bool immutable;			 /* first/reserved: never (de)populated or freed */
 	bool reserved;
+	bool nofit;		  /* maybe in its slot's no-fit region */
 	size_t meta_size;	  /* bytes of metadata (this struct included) */
 	unsigned long *populated; /* bitmap of populated unit pages */
 	void *md;		  /* allocator kind's metadata */
