@@ -285,15 +285,15 @@ static unsigned int am_check(struct pcpu_chunk *chunk)
 }
 
 const struct pcpu_chunk_ops pcpu_areamap_ops = {
-    .name = "areamap",
-    .skip_budget = 0,
-    .md_size = am_md_size,
-    .init = am_init,
-    .release = am_release,
-    .may_fit = am_may_fit,
-    .alloc = am_alloc,
-    .free = am_free,
-    .find = am_find,
-    .page_free = am_page_free,
-    .check = am_check,
+	.name = "areamap",
+	.skip_budget = 0,
+	.md_size = am_md_size,
+	.init = am_init,
+	.release = am_release,
+	.may_fit = am_may_fit,
+	.alloc = am_alloc,
+	.free = am_free,
+	.find = am_find,
+	.page_free = am_page_free,
+	.check = am_check,
 };

@@ -103,6 +103,20 @@ static int bm_alloc(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigne
 	return (int)(bc->map_base + (unsigned int)bit * PCPU_MIN_ALLOC_SIZE);
 }
 
+/* Exact first fit over the whole map, for when the hints said no but room may exist. */
+static int bm_alloc_slow(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int size,
+			 unsigned int align)
+{
+	struct pcpu_bm_chunk *bc = bm_chunk(chunk);
+	unsigned int bits = size / PCPU_MIN_ALLOC_SIZE, ab = align / PCPU_MIN_ALLOC_SIZE;
+	int bit = bm_find_fit(bc->alloc_map, bc->first_free, bc->nr_bits, bits, ab);
+
+	if (bit < 0)
+		return -1;
+	pcpu_bm_mark_alloc(chunk, (unsigned int)bit, bits);
+	return (int)(bc->map_base + (unsigned int)bit * PCPU_MIN_ALLOC_SIZE);
+}
+
 static int bm_free(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int off)
 {
 	struct pcpu_bm_chunk *bc = bm_chunk(chunk);
@@ -151,15 +165,16 @@ static bool bm_page_free(struct pcpu_chunk *chunk, unsigned int page)
 }
 
 const struct pcpu_chunk_ops pcpu_bitmap_ops = {
-    .name = "bitmap",
-    .skip_budget = 16,
-    .md_size = bm_md_size,
-    .init = bm_init,
-    .release = bm_release,
-    .may_fit = bm_may_fit,
-    .alloc = bm_alloc,
-    .free = bm_free,
-    .find = bm_find,
-    .page_free = bm_page_free,
-    .check = pcpu_bm_check,
+	.name = "bitmap",
+	.skip_budget = 16,
+	.md_size = bm_md_size,
+	.init = bm_init,
+	.release = bm_release,
+	.may_fit = bm_may_fit,
+	.alloc = bm_alloc,
+	.alloc_slow = bm_alloc_slow,
+	.free = bm_free,
+	.find = bm_find,
+	.page_free = bm_page_free,
+	.check = pcpu_bm_check,
 };

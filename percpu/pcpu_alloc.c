@@ -211,6 +211,40 @@ static int alloc_from_slots(struct pcpu_allocator *pa, unsigned int size, unsign
 	return -1;
 }
 
+/*
+ * Last try before creating a chunk: every chunk whose largest run could hold size is
+ * searched bit by bit, so space the hints could not vouch for (a misaligned largest run, a
+ * skipped slot) is used rather than memory grown. Costs a walk of those chunks' maps, once
+ * per chunk creation at most.
+ */
+static int alloc_slow(struct pcpu_allocator *pa, unsigned int size, unsigned int align,
+		      struct pcpu_chunk **out)
+{
+	unsigned int s;
+
+	if (!pa->ops->alloc_slow)
+		return -1;
+	for (s = pcpu_size_to_slot(pa, size); s < pa->nr_slots; s++) {
+		struct pcpu_list *head = &pa->slots[s], *pos;
+
+		for (pos = head->next; pos != head; pos = pos->next) {
+			struct pcpu_chunk *chunk = pcpu_chunk_of(pos);
+			unsigned int before = chunk->nr_empty_pop_pages;
+			int off;
+
+			if (chunk->contig_bytes < size)
+				continue;
+			off = pa->ops->alloc_slow(pa, chunk, size, align);
+			pa->nr_empty_pop_pages += chunk->nr_empty_pop_pages - before;
+			if (off >= 0) {
+				*out = chunk;
+				return off;
+			}
+		}
+	}
+	return -1;
+}
+
 static bool warn_ok(struct pcpu_allocator *pa)
 {
 	if (!pa->warn_left)
@@ -264,6 +298,9 @@ void *pcpu_allocator_alloc(struct pcpu_allocator *pa, size_t size, size_t align,
 		err = "no populated space for an atomic allocation";
 		if (atomic)
 			goto fail;
+		off = alloc_slow(pa, sz, al, &chunk);
+		if (off >= 0)
+			break;
 		/* a fresh chunk always fits; a second creation would mean a backend bug */
 		err = "cannot create a chunk";
 		if (c || !pcpu_chunk_create(pa))

@@ -37,6 +37,9 @@ struct pcpu_chunk_ops {
 	/* allocate; pop_only restricts to populated pages. Offset, or -1 */
 	int (*alloc)(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int size,
 		     unsigned int align, bool pop_only);
+	/* optional: first fit by a bit-wise walk, no hint shortcuts (before creating a chunk) */
+	int (*alloc_slow)(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int size,
+			  unsigned int align);
 	/* free the allocation starting at off; its size, or -1 if none starts there */
 	int (*free)(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int off);
 	/* allocation containing off: 0 and its start/size, or -1 if off is free */

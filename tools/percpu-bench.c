@@ -28,7 +28,7 @@ struct bench_case {
 };
 
 static const struct bench_case cases[] = {
-    {"4", 4, 4}, {"16", 16, 4}, {"64", 64, 4}, {"256", 256, 4}, {"1024", 1024, 4}, {"4@8", 4, 8},
+	{"4", 4, 4}, {"16", 16, 4}, {"64", 64, 4}, {"256", 256, 4}, {"1024", 1024, 4}, {"4@8", 4, 8},
 };
 static const unsigned long lives[] = {1UL << 10, 1UL << 14, 1UL << 18, 1UL << 20};
 
@@ -105,13 +105,13 @@ static void be_meta_free(void *priv, void *p, size_t size)
 
 static struct pcpu_layout layout;
 static const struct pcpu_backend backend = {
-    .name = "bench-km",
-    .populated_on_create = true,
-    .chunk_create = be_create,
-    .chunk_destroy = be_destroy,
-    .populate = be_populate,
-    .meta_alloc = be_meta_alloc,
-    .meta_free = be_meta_free,
+	.name = "bench-km",
+	.populated_on_create = true,
+	.chunk_create = be_create,
+	.chunk_destroy = be_destroy,
+	.populate = be_populate,
+	.meta_alloc = be_meta_alloc,
+	.meta_free = be_meta_free,
 };
 
 static void run_case(enum pcpu_allocator_kind kind, const struct bench_case *bc, unsigned long n,

@@ -339,20 +339,20 @@ int main(void)
 {
 #if PCPU_DEBUG_CHECKS
 	static const struct run_cfg runs[] = {
-	    {PCPU_ALLOCATOR_BITMAP, false, 2, 32 * 1024, 40000, 50, 150, 1},
-	    {PCPU_ALLOCATOR_BITMAP, true, 4, 64 * 1024, 20000, 50, 300, 2},
-	    {PCPU_ALLOCATOR_AREAMAP, false, 2, 32 * 1024, 40000, 50, 150, 3},
-	    {PCPU_ALLOCATOR_AREAMAP, true, 4, 64 * 1024, 20000, 50, 300, 4},
-	    /* every chunk fully checked after every step */
-	    {PCPU_ALLOCATOR_BITMAP, true, 2, 32 * 1024, 4000, 1, 120, 5},
-	    {PCPU_ALLOCATOR_AREAMAP, true, 2, 32 * 1024, 4000, 1, 120, 6},
+		{ PCPU_ALLOCATOR_BITMAP, false, 2, 32 * 1024, 40000, 50, 150, 1 },
+		{ PCPU_ALLOCATOR_BITMAP, true, 4, 64 * 1024, 20000, 50, 300, 2 },
+		{ PCPU_ALLOCATOR_AREAMAP, false, 2, 32 * 1024, 40000, 50, 150, 3 },
+		{ PCPU_ALLOCATOR_AREAMAP, true, 4, 64 * 1024, 20000, 50, 300, 4 },
+		/* every chunk fully checked after every step */
+		{ PCPU_ALLOCATOR_BITMAP, true, 2, 32 * 1024, 4000, 1, 120, 5 },
+		{ PCPU_ALLOCATOR_AREAMAP, true, 2, 32 * 1024, 4000, 1, 120, 6 },
 	};
 #else
 	static const struct run_cfg runs[] = {
-	    {PCPU_ALLOCATOR_BITMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 11},
-	    {PCPU_ALLOCATOR_AREAMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 12},
-	    {PCPU_ALLOCATOR_BITMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 13},
-	    {PCPU_ALLOCATOR_AREAMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 14},
+		{ PCPU_ALLOCATOR_BITMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 11 },
+		{ PCPU_ALLOCATOR_AREAMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 12 },
+		{ PCPU_ALLOCATOR_BITMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 13 },
+		{ PCPU_ALLOCATOR_AREAMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 14 },
 	};
 #endif
 	unsigned int i;
