@@ -228,9 +228,11 @@ static void report(FILE *f, bool md)
 			struct result *b = &res[0][c][l], *a = &res[1][c][l];
 			double ratio;
 
-			if (!b->done || !a->done)
+			if (!b->done && !a->done)
 				continue;
-			ratio = (a->alloc_ns + a->free_ns) / (b->alloc_ns + b->free_ns);
+			ratio = b->done && a->done ? (a->alloc_ns + a->free_ns) /
+							 (b->alloc_ns + b->free_ns)
+						   : 0;
 			if (md)
 				fprintf(
 				    f,
