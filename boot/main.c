@@ -111,7 +111,7 @@ static void enable_mmu(void)
 {
 	if (arch_mmu_init(&dt))
 		panic("mmu: could not enable the MMU");
-	printk("MMU: %s; atomics: %s\n", arch_mmu_describe(), arch_atomics_describe());
+	printk("MMU: %s\n", arch_mmu_describe());
 }
 
 /* Step 8: the early allocator: /memory minus every reserved range. */

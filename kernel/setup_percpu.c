@@ -5,6 +5,7 @@
  */
 #include <pcpurt/percpu.h>
 #include <pcpurt/percpu_first_chunk.h>
+#include <pcpurt/arch.h>
 #include <pcpurt/boot.h>
 #include <pcpurt/memblock.h>
 #include <pcpurt/panic.h>
@@ -71,4 +72,5 @@ void setup_per_cpu_areas(void)
 		per_cpu(cpu_number, cpu) = cpu;
 	}
 	arch_set_percpu_offset(__per_cpu_offset[0]);
+	printk("percpu: this_cpu ops use %s\n", arch_atomics_describe());
 }

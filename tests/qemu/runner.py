@@ -146,7 +146,7 @@ def smp_cases():
                             brought(1, 128), r"pcpu-alloc: \[3\] 384 "], timeout=300))
     out.append(Case("riscv64-boot-hart-not-0", B("riscv64", smp=4, append="run=dt," + PERCPU),
                     prepare=disable_hart0,
-                    expect=[r"Entry: S-mode, boot CPU hwid 0x[1-3]$",
+                    expect=[r"Entry: S-mode, boot CPU hwid 0x[1-3],",
                             r"smp: skipping cpu@0: disabled in the device tree",
                             brought(1, 3)]))
     out.append(Case("arm64-raspi3b-spin-table",
@@ -157,10 +157,11 @@ def smp_cases():
                             r"Console: brcm,bcm2835-aux-uart at 0x3f215040",
                             r"cpu@3: spin-table", brought(1, 4)]))
     out.append(Case("arm64-lse", B("arm64", smp=4, cpu="max", append="run=" + PERCPU),
-                    expect=[r"atomics: LSE", brought(1, 4)]))
+                    expect=[r"percpu: this_cpu ops use LSE", brought(1, 4)]))
     out.append(Case("arm64-lse-forced-llsc",
                     B("arm64", smp=4, cpu="max", append="percpu_atomics=llsc run=" + PERCPU),
-                    expect=[r"atomics: LL/SC \(ARMv8.0 exclusives; LSE present, not used\)",
+                    expect=[r"percpu: this_cpu ops use LL/SC \(ARMv8.0 exclusives; LSE present, "
+                            r"not used\)",
                             brought(1, 4)]))
     return out
 
