@@ -47,7 +47,7 @@ LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style
 
 # Runtime sources: every folder's .c and .S, arch folder of this ARCH only.
 SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
-	   percpu/alloc_info.c percpu/embed.c \
+	   $(wildcard percpu/*.c) \
 	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
 FDT_SRCS := fdt.c fdt_ro.c fdt_strerror.c fdt_addresses.c
 OBJS	:= $(patsubst %,$(O)/%.o,$(SRCS)) $(patsubst %,$(O)/libfdt/%.o,$(FDT_SRCS))
@@ -143,7 +143,7 @@ test: deps-check
 	$(Q)$(MAKE) --no-print-directory test-qemu
 
 bench: deps-check
-	@echo "bench: no benchmarks yet (they arrive with the dynamic allocator)"
+	$(Q)$(MAKE) --no-print-directory bench-run
 
 clean:
 	rm -rf build

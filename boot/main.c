@@ -6,6 +6,8 @@
 #include <pcpurt/boot.h>
 #include <pcpurt/console.h>
 #include <pcpurt/memblock.h>
+#include <pcpurt/page_alloc.h>
+#include <pcpurt/percpu_alloc.h>
 #include <pcpurt/percpu.h>
 #include <pcpurt/smp.h>
 #include <pcpurt/panic.h>
@@ -128,7 +130,14 @@ static void init_smp(void)
 	smp_bring_up();
 }
 
-/* Step 7: boot parameters; step 10: the selected tests and workloads, then poweroff. */
+/* Step 10: memblock's free memory goes to the page allocator; dynamic per-CPU allocator. */
+static void init_dynamic_memory(void)
+{
+	page_alloc_init_from_memblock();
+	percpu_dynamic_init();
+}
+
+/* Step 7: boot parameters; step 11: the selected tests and workloads, then poweroff. */
 void boot_main(struct boot_info *info)
 {
 	int rejected;
@@ -143,5 +152,6 @@ void boot_main(struct boot_info *info)
 	rejected = parse_boot_params(dt.bootargs);
 	init_memory();
 	init_smp();
+	init_dynamic_memory();
 	run_selected(rejected);
 }

@@ -174,6 +174,34 @@ uint64_t alloc_pages_node(int node, uint64_t size, uint64_t align)
 	return p;
 }
 
+uint64_t alloc_pages_low(uint64_t size)
+{
+	unsigned long flags;
+	uint64_t p = 0;
+	int i;
+
+	size = ALIGN_UP(size, PAGE_SIZE);
+	if (!size)
+		return 0;
+	page_alloc_lock(&flags);
+	for (i = 0; i < nr_ext; i++) {
+		if (ext[i].size < size || !ext[i].base)
+			continue;
+		p = ext[i].base;
+		if (carve(i, p, size))
+			p = 0;
+		break;
+	}
+	if (p) {
+		stats.allocs++;
+		stats.free_bytes -= size;
+	} else {
+		stats.failures++;
+	}
+	page_alloc_unlock(flags);
+	return p;
+}
+
 static int find_containing(uint64_t base, uint64_t size)
 {
 	int i;

@@ -84,6 +84,27 @@ void arch_cpu_idle_wait(void)
 	}
 }
 
+#define NAP_US	50
+
+/*
+ * A nap is a WFI ended by the virtual timer (PPI 27, enabled with the wake-up SGI), so an
+ * emulator really stops the vCPU; without a GIC it is a plain yield.
+ */
+void arch_cpu_nap(void)
+{
+	if (!smp_started() || !wake_ready[smp_processor_id()]) {
+		arch_cpu_relax();
+		return;
+	}
+	write_sysreg(arch_counter_freq() * NAP_US / 1000000, cntv_tval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	isb();
+	__asm__ __volatile__("wfi" : : : "memory");
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	gic_ack();
+}
+
 void arch_cpu_kick(int cpu)
 {
 	__asm__ __volatile__("dsb ish\n\tsev" : : : "memory");

@@ -44,12 +44,17 @@ void riscv_secondary_start(unsigned int cpu, unsigned long hartid)
 #define SBI_EXT_IPI	0x735049
 #define SIE_SSIE	(1UL << 1)
 
-static bool have_ipi;
+#define SBI_EXT_TIME	0x54494d45
+#define SIE_STIE	(1UL << 5)
+#define NAP_US		50
+
+static bool have_ipi, have_time;
 
 void arch_smp_prepare(const struct dt_info *dt)
 {
 	(void)dt;
 	have_ipi = sbi_probe_extension(SBI_EXT_IPI) != 0;
+	have_time = sbi_probe_extension(SBI_EXT_TIME) != 0;
 	arch_cpu_wake_init(0);
 }
 
@@ -69,6 +74,20 @@ void arch_cpu_idle_wait(void)
 	}
 	__asm__ __volatile__("wfi" : : : "memory");
 	__asm__ __volatile__("csrc sip, %0" : : "r"(SIE_SSIE) : "memory");
+}
+
+/* A nap is a WFI ended by an SBI timer interrupt (never taken: sstatus.SIE is clear). */
+void arch_cpu_nap(void)
+{
+	if (!have_time) {
+		arch_cpu_relax();
+		return;
+	}
+	__asm__ __volatile__("csrs sie, %0" : : "r"(SIE_STIE) : "memory");
+	sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + arch_counter_freq() * NAP_US / 1000000, 0, 0);
+	__asm__ __volatile__("wfi" : : : "memory");
+	sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
+	__asm__ __volatile__("csrc sie, %0" : : "r"(SIE_STIE) : "memory");
 }
 
 void arch_cpu_kick(int cpu)

@@ -2,7 +2,8 @@
  * gic.c - Arm GICv2 and GICv3, only as a wake-up path: SGI 0 is enabled on every CPU with
  * a priority the CPU interface lets through, so that a CPU waiting in WFI with interrupts
  * masked wakes when another CPU sends it. The waiter acknowledges it; nothing is taken as
- * an exception. Addresses come from the device tree (identity mapped as device memory).
+ * an exception. The EL1 virtual timer's PPI is enabled the same way, to end a short nap
+ * (arch_cpu_nap). Addresses come from the device tree (identity mapped as device memory).
  */
 #include <pcpurt/irq.h>
 #include <pcpurt/arch.h>
@@ -13,6 +14,7 @@
 
 #define WAKE_SGI	0
 #define WAKE_PRIO	0x80
+#define TIMER_PPI	27	/* EL1 virtual timer: ends a nap */
 
 /* GICv2 */
 #define GICD_CTLR	0x000
@@ -100,7 +102,8 @@ bool gic_cpu_init(unsigned int cpu)
 {
 	if (version == 2) {
 		writeb(WAKE_PRIO, dist + GICD_IPRIORITYR + WAKE_SGI);
-		writel(1U << WAKE_SGI, dist + GICD_ISENABLER);
+		writeb(WAKE_PRIO, dist + GICD_IPRIORITYR + TIMER_PPI);
+		writel(1U << WAKE_SGI | 1U << TIMER_PPI, dist + GICD_ISENABLER);
 		v2_iface[cpu] = readb(dist + GICD_ITARGETSR);
 		writel(0xf0, cpuif + GICC_PMR);
 		writel(1, cpuif + GICC_CTLR);
@@ -115,9 +118,11 @@ bool gic_cpu_init(unsigned int cpu)
 		writel(readl(rd + GICR_WAKER) & ~WAKER_PSLEEP, rd + GICR_WAKER);
 		while (readl(rd + GICR_WAKER) & WAKER_CASLEEP)
 			arch_cpu_relax();
-		writel(readl(sgi + GICR_IGROUPR0) | (1U << WAKE_SGI), sgi + GICR_IGROUPR0);
+		writel(readl(sgi + GICR_IGROUPR0) | 1U << WAKE_SGI | 1U << TIMER_PPI,
+		       sgi + GICR_IGROUPR0);
 		writeb(WAKE_PRIO, sgi + GICD_IPRIORITYR + WAKE_SGI);
-		writel(1U << WAKE_SGI, sgi + GICD_ISENABLER);
+		writeb(WAKE_PRIO, sgi + GICD_IPRIORITYR + TIMER_PPI);
+		writel(1U << WAKE_SGI | 1U << TIMER_PPI, sgi + GICD_ISENABLER);
 		write_sysreg(read_sysreg(S3_0_C12_C12_5) | 1, S3_0_C12_C12_5);	/* ICC_SRE_EL1 */
 		isb();
 		write_sysreg(0xf0, S3_0_C4_C6_0);				/* ICC_PMR_EL1 */
@@ -158,7 +163,7 @@ void gic_ack(void)
 	if (version == 2) {
 		uint32_t iar;
 
-		while (((iar = readl(cpuif + GICC_IAR)) & 0x3ff) < 1020)
+		while (((iar = readl(cpuif + GICC_IAR)) & 0x3ff) < 1020)	/* SGI or timer */
 			writel(iar, cpuif + GICC_EOIR);
 	} else if (version == 3) {
 		uint64_t iar;

@@ -11,7 +11,7 @@
 #include <pcpurt/compiler.h>
 
 #define PAGE_SIZE	4096UL
-#define PAGE_ALLOC_MAX_EXTENTS	1024
+#define PAGE_ALLOC_MAX_EXTENTS	4096
 
 struct page_alloc_stats {
 	uint64_t free_bytes;
@@ -26,6 +26,12 @@ void page_alloc_add(uint64_t base, uint64_t size, int node);
 
 /* alloc_pages_node() - @size bytes (page multiple) aligned to @align on @node, or 0. */
 uint64_t alloc_pages_node(int node, uint64_t size, uint64_t align);
+/*
+ * alloc_pages_low() - @size bytes from the lowest free memory of any node, or 0. For
+ * long-lived small things (metadata) so that they do not sit between the chunks that
+ * alloc_pages_node() and alloc_pages_exact() stack down from the top of each node.
+ */
+uint64_t alloc_pages_low(uint64_t size);
 /* alloc_pages_exact() - claim exactly [base, base+size) if all free; 0 or -1. */
 int alloc_pages_exact(uint64_t base, uint64_t size);
 /*

@@ -146,4 +146,9 @@ DECLARE_PER_CPU_READ_MOSTLY(unsigned int, cpu_number);
  */
 void setup_per_cpu_areas(void);
 
+/* percpu_dynamic_init() - the dynamic allocator (pcpu_default) on the first chunk. */
+void percpu_dynamic_init(void);
+/* percpu_balance_step() - run the allocator's balancing if it asked for it. */
+void percpu_balance_step(void);
+
 #endif

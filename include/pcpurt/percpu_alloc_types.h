@@ -11,11 +11,8 @@
 
 #include <pcpurt/compiler.h>
 #include <pcpurt/spinlock.h>
+#include <pcpurt/percpu_defs.h>
 
-#define PCPU_MIN_ALLOC_SIZE 4		/* granule: one bit of the bitmap */
-#define PCPU_MIN_UNIT_SIZE  (32 * 1024) /* largest allocation, smallest unit */
-#define PCPU_PAGE_SHIFT	    12
-#define PCPU_PAGE_SIZE	    (1u << PCPU_PAGE_SHIFT)
 #define PCPU_MAX_ALIGN	    PCPU_PAGE_SIZE
 #define PCPU_BLOCK_BITS	    (PCPU_PAGE_SIZE / PCPU_MIN_ALLOC_SIZE) /* bits per block */
 #define PCPU_MAX_SLOTS	    40

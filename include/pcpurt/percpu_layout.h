@@ -14,17 +14,13 @@
 #define PCPURT_PERCPU_LAYOUT_H
 
 #include <pcpurt/compiler.h>
+#include <pcpurt/percpu_defs.h>
 
-#define PCPU_PAGE_SHIFT		12
-#define PCPU_PAGE_SIZE		(1UL << PCPU_PAGE_SHIFT)
 
-/* Smallest unit the first chunk may use, and the dynamic space early boot needs. */
-#define PCPU_MIN_UNIT_SIZE	(32UL << 10)
+/* The dynamic space early boot needs (PCPU_MIN_UNIT_SIZE: the smallest unit). */
 #ifndef PERCPU_DYNAMIC_EARLY_SIZE
 #define PERCPU_DYNAMIC_EARLY_SIZE (12UL << 10)
 #endif
-/* Granule of the dynamic allocator: the reserved size must be a multiple of it. */
-#define PCPU_MIN_ALLOC_SIZE	4UL
 
 /* Most CPU ids (nr_cpu_ids) pcpu_build_alloc_info() accepts (NR_CPUS default). */
 #define PCPU_MAX_CPUS		512

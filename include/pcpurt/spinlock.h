@@ -26,12 +26,26 @@ static inline void spin_lock_init(spinlock_t *l)
 	l->next = 0;
 }
 
+/*
+ * Spins before a waiter naps: under an emulator with more vCPUs than host cores, a ticket
+ * lock whose next owner is descheduled stalls everyone (each hand-over can cost a host time
+ * slice); napping briefly (arch_cpu_nap: a short timer wait) gives the host CPU back.
+ */
+#define SPIN_NAP_AFTER	2048
+
 static inline void spin_lock(spinlock_t *l)
 {
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	unsigned int spins = 0;
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
-		arch_cpu_relax();
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me) {
+		if (++spins < SPIN_NAP_AFTER) {
+			arch_cpu_relax();
+		} else {
+			arch_cpu_nap();
+			spins = 0;
+		}
+	}
 }
 
 static inline bool spin_trylock(spinlock_t *l)

@@ -30,4 +30,7 @@ static inline void arch_cpu_relax(void)
 	__asm__ __volatile__("yield" : : : "memory");
 }
 
+/* arch_cpu_nap() - wait a few tens of microseconds, giving the CPU away if it can. */
+void arch_cpu_nap(void);
+
 #endif

@@ -33,4 +33,7 @@ static inline void arch_cpu_relax(void)
 	__asm__ __volatile__(".4byte 0x0100000f" : : : "memory");
 }
 
+/* arch_cpu_nap() - wait a few tens of microseconds, giving the CPU away if it can. */
+void arch_cpu_nap(void);
+
 #endif

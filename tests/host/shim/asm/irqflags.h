@@ -2,6 +2,8 @@
 #ifndef HOST_ASM_IRQFLAGS_H
 #define HOST_ASM_IRQFLAGS_H
 
+#include <sched.h>
+
 static inline unsigned long arch_local_irq_save(void)
 {
 	return 0;
@@ -15,6 +17,12 @@ static inline void arch_local_irq_restore(unsigned long flags)
 static inline void arch_cpu_relax(void)
 {
 	__builtin_ia32_pause();
+}
+
+/* On the host a nap is a yield to the scheduler. */
+static inline void arch_cpu_nap(void)
+{
+	sched_yield();
 }
 
 #endif
