@@ -112,6 +112,35 @@ def disable_hart0(case):
     case.boot.dtb = good
 
 
+def dynamic_cases():
+    """The dynamic allocator: stress on all CPUs, both allocators, misuse, stats."""
+    B = qemu.Boot
+    out = []
+    for arch in ("arm64", "riscv64"):
+        for n in (4, 8):
+            for kind in ("bitmap", "areamap"):
+                out.append(Case(
+                    f"{arch}-stress-{n}cpu-{kind}",
+                    B(arch, smp=n, nodes=2, mem_mb=2048,
+                      append=f"percpu_allocator={kind} run=percpu-alloc,percpu-stress"),
+                    expect=[rf"percpu: dynamic allocator {kind}, km chunks",
+                            rf"percpu stats \({kind} allocator",
+                            r"run: percpu-stress: PASS", brought(2, n)],
+                    reject=[r"[1-9]\d* zero / ", r"/ [1-9]\d* pattern errors"], timeout=180))
+        out.append(Case(f"{arch}-misuse", B(arch, smp=4, nodes=2, mem_mb=2048,
+                                            append="run=percpu-misuse,percpu-stats"),
+                        expect=[r"free of 0x[0-9a-f]+ refused",
+                                r"bad allocation size 0 or alignment",
+                                r"out of memory after \d+ allocations",
+                                r"run: percpu-misuse: PASS"], timeout=180))
+    out.append(Case("arm64-bad-allocator-param", B("arm64", smp=1, append="percpu_allocator=slab "
+                                                   "run=dt"),
+                    status=1, result="FAIL",
+                    expect=[r'bad value "slab" for percpu_allocator',
+                            r"RESULT: FAIL 1 boot parameter rejected"]))
+    return out
+
+
 def smp_cases():
     B = qemu.Boot
     out = []
@@ -156,6 +185,7 @@ def smp_cases():
                     expect=[r"Machine model: Raspberry Pi 3 Model B",
                             r"Console: brcm,bcm2835-aux-uart at 0x3f215040",
                             r"cpu@3: spin-table", brought(1, 4)]))
+    out += dynamic_cases()
     out.append(Case("arm64-lse", B("arm64", smp=4, cpu="max", append="run=" + PERCPU),
                     expect=[r"percpu: this_cpu ops use LSE", brought(1, 4)]))
     out.append(Case("arm64-lse-forced-llsc",
