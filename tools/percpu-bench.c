@@ -9,10 +9,18 @@
  * zeroing touches cold memory once millions of objects live), the area-map to bitmap ratio,
  * and the allocator's metadata bytes per 4 KiB of unit. The 4-at-8 state is
  * built by allocating each object with a 4-byte filler behind it and freeing the fillers,
- * which gives the same layout as plain allocation without its quadratic cost in the area map.
+ * which gives the same layout as plain allocation without its quadratic cost in the area map
+ * (with plain allocation every chunk holds misaligned 4-byte holes, so every allocation walks
+ * every chunk's map).
+ *
+ * The measuring itself is percpu/bench_core.c, shared with the runtime workload
+ * `run=percpu-bench` (kernel/workload_percpu_bench.c); the bitmap allocator's "bare" time is
+ * a second timed phase on the same filled state with zeroing turned off.
  *
  *   percpu-bench [-u unit_kib] [-c cpus] [-t seconds_per_case] [-m max_live] [-o file.md]
- *                [-s object] [-k bitmap|areamap]
+ *                [-s object] [-k bitmap|areamap] [-b fill_budget_seconds] [-r raw_lines]
+ *
+ * -r writes the results as `bench:` lines, the workload's format, for tests/qemu/bench.py.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,21 +28,14 @@
 #include <time.h>
 #include <unistd.h>
 #include <pcpurt/percpu_alloc.h>
+#include <pcpurt/percpu_bench.h>
 
-struct bench_case {
-	const char *name;
-	size_t size;
-	size_t align;
-};
+#define NC    PCPU_BENCH_NR_CASES
+#define NL    PCPU_BENCH_NR_LIVES
+#define BATCH PCPU_BENCH_BATCH
 
-static const struct bench_case cases[] = {
-	{"4", 4, 4}, {"16", 16, 4}, {"64", 64, 4}, {"256", 256, 4}, {"1024", 1024, 4}, {"4@8", 4, 8},
-};
-static const unsigned long lives[] = {1UL << 10, 1UL << 14, 1UL << 18, 1UL << 20};
-
-#define NC    ARRAY_SIZE(cases)
-#define NL    ARRAY_SIZE(lives)
-#define BATCH 64
+static const struct pcpu_bench_case *const cases = pcpu_bench_cases;
+static const unsigned long *const lives = pcpu_bench_lives;
 
 struct result {
 	double alloc_ns, free_ns, meta_per_4k;
@@ -45,29 +46,28 @@ struct result {
 };
 
 static struct result res[2][NC][NL];
+static struct pcpu_bench_result raw[2][NC][NL];
+static bool ran[2][NC][NL];
 static size_t unit_size = 64 * 1024;
 static unsigned int nr_cpus = 1;
 static double case_seconds = 0.5;
-static unsigned long max_live = 1UL << 20;
+static double fill_seconds; /* -b: fill budget, 0 = none */
+static unsigned long max_live = PCPU_BENCH_MAX_LIVE;
 static const char *only_case; /* -s: run one object case */
 static int only_kind = -1;    /* -k: run one allocator kind */
 static unsigned long unit_off[64];
-static uint64_t rng = 0x853c49e6748fea9bULL;
 
-static uint64_t rnd(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static double now(void)
+static uint64_t clock_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+static double now(void)
+{
+	return clock_ns() * 1e-9;
 }
 
 /* km-style backend: whole chunks from aligned_alloc, metadata from malloc */
@@ -114,83 +114,53 @@ static const struct pcpu_backend backend = {
 	.meta_free = be_meta_free,
 };
 
-static void run_case(enum pcpu_allocator_kind kind, const struct bench_case *bc, unsigned long n,
-		     struct result *r, bool no_zero)
+static void run_case(enum pcpu_allocator_kind kind, const struct pcpu_bench_case *bc,
+		     unsigned long n, struct result *r, struct pcpu_bench_result *pr)
 {
-	static struct pcpu_allocator pa;
-	struct pcpu_config cfg = {0};
-	struct pcpu_stats st;
-	void **h = malloc(n * sizeof(*h)), *first;
-	unsigned long i, idx[BATCH];
-	double t0, ta = 0, tf = 0, start;
+	static void **handles, **fillers;
+	void *first = aligned_alloc(PCPU_PAGE_SIZE, unit_size * nr_cpus);
+	struct pcpu_bench_env env = {
+		.layout = &layout,
+		.backend = &backend,
+		.first_base = (uintptr_t)first,
+		.static_size = unit_size / 4,
+		.reserved_size = unit_size / 8,
+		.max_live = max_live,
+		.clock = clock_ns,
+		.freq = 1000000000,
+		.measure_ticks = (uint64_t)(case_seconds * 1e9),
+		.min_batches = 4,
+		.fill_budget = (uint64_t)(fill_seconds * 1e9),
+		.bare = kind == PCPU_ALLOCATOR_BITMAP,
+	};
 
-	first = aligned_alloc(PCPU_PAGE_SIZE, unit_size * nr_cpus);
-	cfg.layout = &layout;
-	cfg.backend = &backend;
-	cfg.kind = kind;
-	cfg.first_base = (uintptr_t)first;
-	cfg.static_size = unit_size / 4;
-	cfg.reserved_size = unit_size / 8;
-	cfg.no_zero = no_zero;
-	if (pcpu_allocator_init(&pa, &cfg)) {
-		fprintf(stderr, "init failed\n");
+	if (!handles) {
+		handles = malloc(max_live * sizeof(*handles));
+		fillers = malloc(max_live * sizeof(*fillers));
+	}
+	if (!first || !handles || !fillers) {
+		fprintf(stderr, "out of memory\n");
 		exit(1);
 	}
-	if (bc->align > bc->size) {
-		void **fill = malloc(n * sizeof(*fill));
-
-		for (i = 0; i < n; i++) {
-			h[i] = pcpu_allocator_alloc(&pa, bc->size, bc->align, 0);
-			fill[i] = pcpu_allocator_alloc(&pa, bc->align - bc->size, 4, 0);
-		}
-		for (i = n; i-- > 0;)
-			pcpu_allocator_free(&pa, fill[i]);
-		free(fill);
-	} else {
-		for (i = 0; i < n; i++)
-			h[i] = pcpu_allocator_alloc(&pa, bc->size, bc->align, 0);
+	env.handles = handles;
+	env.fillers = fillers;
+	pcpu_bench_run_case(&env, kind, bc, n, pr);
+	if (pr->status == PCPU_BENCH_FAILED) {
+		fprintf(stderr, "allocator setup failed\n");
+		exit(1);
 	}
-	for (i = 0; i < n; i++) {
-		if (!h[i]) {
-			fprintf(stderr, "fill failed\n");
-			exit(1);
-		}
+	r->done = pr->status == PCPU_BENCH_DONE;
+	r->meta_per_4k = (double)pr->meta_bytes / ((double)pr->chunks * unit_size / 4096);
+	r->chunks = pr->chunks;
+	r->ops = pr->zero.ops;
+	if (r->done) {
+		r->alloc_ns = (double)pr->zero.alloc_ticks / pr->zero.ops;
+		r->free_ns = (double)pr->zero.free_ticks / pr->zero.ops;
+		if (pr->bare.ops)
+			r->bare_ns = (double)(pr->bare.alloc_ticks + pr->bare.free_ticks) /
+				     pr->bare.ops;
 	}
-	pcpu_allocator_stats(&pa, &st);
-	r->meta_per_4k = (double)st.meta_bytes / ((double)st.nr_chunks * unit_size / 4096);
-	r->chunks = st.nr_chunks;
-	r->ops = 0;
-	start = now();
-	do {
-		void *batch[BATCH];
-		unsigned int k;
-
-		/* pick and gather outside the timed part: h[] itself is cold at 1M */
-		for (k = 0; k < BATCH; k++) {
-			do
-				idx[k] = rnd() % n;
-			while (!h[idx[k]]);
-			batch[k] = h[idx[k]];
-			h[idx[k]] = NULL;
-		}
-		t0 = now();
-		for (k = 0; k < BATCH; k++)
-			pcpu_allocator_free(&pa, batch[k]);
-		tf += now() - t0;
-		t0 = now();
-		for (k = 0; k < BATCH; k++)
-			batch[k] = pcpu_allocator_alloc(&pa, bc->size, bc->align, 0);
-		ta += now() - t0;
-		for (k = 0; k < BATCH; k++)
-			h[idx[k]] = batch[k];
-		r->ops += BATCH;
-	} while (now() - start < case_seconds || r->ops < 4 * BATCH);
-	r->alloc_ns = ta * 1e9 / r->ops;
-	r->free_ns = tf * 1e9 / r->ops;
-	r->done = true;
-	pcpu_allocator_teardown(&pa);
 	free(first);
-	free(h);
 }
 
 static const char *live_name(unsigned long n)
@@ -204,6 +174,15 @@ static const char *live_name(unsigned long n)
 	else
 		snprintf(buf[k], sizeof(buf[k]), "%luK", n >> 10);
 	return buf[k];
+}
+
+/* one table cell: the value (one decimal below 10 for ratios), or "-" when not measured */
+static void num(char *buf, bool ok, double v, const char *unit)
+{
+	if (!ok)
+		snprintf(buf, 24, "-");
+	else
+		snprintf(buf, 24, *unit && v < 10 ? "%.1f%s" : "%.0f%s", v, unit);
 }
 
 static void report(FILE *f, bool md)
@@ -226,6 +205,7 @@ static void report(FILE *f, bool md)
 	for (c = 0; c < NC; c++) {
 		for (l = 0; l < NL; l++) {
 			struct result *b = &res[0][c][l], *a = &res[1][c][l];
+			char cell[8][24];
 			double ratio;
 
 			if (!b->done && !a->done)
@@ -233,22 +213,24 @@ static void report(FILE *f, bool md)
 			ratio = b->done && a->done ? (a->alloc_ns + a->free_ns) /
 							 (b->alloc_ns + b->free_ns)
 						   : 0;
+			num(cell[0], b->done, b->alloc_ns, "");
+			num(cell[1], b->done, b->free_ns, "");
+			num(cell[2], b->done && b->bare_ns > 0, b->bare_ns, "");
+			num(cell[3], a->done, a->alloc_ns, "");
+			num(cell[4], a->done, a->free_ns, "");
+			num(cell[5], ratio > 0, ratio, "x");
+			num(cell[6], b->done, b->meta_per_4k, "");
+			num(cell[7], a->done, a->meta_per_4k, "");
 			if (md)
-				fprintf(
-				    f,
-				    "| %s | %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.1fx | %.0f | "
-				    "%.0f |\n",
-				    cases[c].name, live_name(lives[l]), b->alloc_ns, b->free_ns,
-				    b->bare_ns, a->alloc_ns, a->free_ns, ratio, b->meta_per_4k,
-				    a->meta_per_4k);
+				fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+					cases[c].name, live_name(lives[l]), cell[0], cell[1],
+					cell[2], cell[3], cell[4], cell[5], cell[6], cell[7]);
 			else
-				fprintf(
-				    f,
-				    "%-6s%s%5s%s%9.0f%s%8.0f%s%8.0f%s%10.0f%s%9.0f%s%7.1fx%s%8.0f%s"
-				    "%8.0f\n",
-				    cases[c].name, sep, live_name(lives[l]), sep, b->alloc_ns, sep,
-				    b->free_ns, sep, b->bare_ns, sep, a->alloc_ns, sep, a->free_ns,
-				    sep, ratio, sep, b->meta_per_4k, sep, a->meta_per_4k);
+				fprintf(f,
+					"%-6s%s%5s%s%9s%s%8s%s%8s%s%10s%s%9s%s%8s%s%8s%s%8s\n",
+					cases[c].name, sep, live_name(lives[l]), sep, cell[0], sep,
+					cell[1], sep, cell[2], sep, cell[3], sep, cell[4], sep,
+					cell[5], sep, cell[6], sep, cell[7]);
 			if (c == NC - 1 && lives[l] == 1UL << 20)
 				ratio_4at8 = ratio;
 		}
@@ -269,10 +251,14 @@ static void report(FILE *f, bool md)
 		}
 	}
 	fprintf(f, "\n");
-	fprintf(f,
-		"%sarea map / bitmap, 1M live 4-byte objects at 8-byte alignment: %.0fx "
-		"(target >= 100x)\n",
-		md ? "- " : "", ratio_4at8);
+	if (ratio_4at8 > 0)
+		fprintf(f,
+			"%sarea map / bitmap, 1M live 4-byte objects at 8-byte alignment: %.0fx "
+			"(target >= 100x)\n",
+			md ? "- " : "", ratio_4at8);
+	else
+		fprintf(f, "%sarea map / bitmap, 1M live 4-byte objects at 8-byte alignment: not "
+			"measured (target >= 100x)\n", md ? "- " : "");
 	fprintf(f,
 		"%sbitmap time per operation, largest live count / 1K, worst object: %.2fx "
 		"without zeroing (target <= 2x), %.2fx with zeroing\n",
@@ -281,13 +267,40 @@ static void report(FILE *f, bool md)
 		md ? "- " : "", worst_meta);
 }
 
+/* The results as bench: lines (the runtime workload's format), for tests/qemu/bench.py. */
+static int write_raw(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	unsigned int c, l, k;
+	char line[512];
+
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	fprintf(f, "bench: start unit=%zu cpus=%u freq=1000000000 measure_ms=%.0f\n", unit_size,
+		nr_cpus, case_seconds * 1e3);
+	for (c = 0; c < NC; c++)
+		for (l = 0; l < NL; l++)
+			for (k = 0; k < 2; k++) {
+				if (!ran[k][c][l])
+					continue;
+				pcpu_bench_format(line, sizeof(line),
+						  k ? PCPU_ALLOCATOR_AREAMAP : PCPU_ALLOCATOR_BITMAP,
+						  &cases[c], &raw[k][c][l], 1000000000);
+				fprintf(f, "%s\n", line);
+			}
+	fprintf(f, "bench: end\n");
+	return fclose(f) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	const char *out = NULL;
+	const char *out = NULL, *raw_out = NULL;
 	unsigned int c, l, k;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "u:c:t:m:o:s:k:")) != -1) {
+	while ((opt = getopt(argc, argv, "u:c:t:m:o:s:k:b:r:")) != -1) {
 		switch (opt) {
 		case 'u':
 			unit_size = strtoul(optarg, NULL, 0) * 1024;
@@ -304,6 +317,12 @@ int main(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'b':
+			fill_seconds = atof(optarg);
+			break;
+		case 'r':
+			raw_out = optarg;
+			break;
 		case 's':
 			only_case = optarg;
 			break;
@@ -318,10 +337,16 @@ int main(int argc, char **argv)
 		default:
 			fprintf(stderr,
 				"usage: %s [-u unit_kib] [-c cpus] [-t s] [-m max_live] "
-				"[-o file.md] [-s object] [-k kind]\n",
+				"[-o file.md] [-s object] [-k kind] [-b fill_budget_s] "
+				"[-r raw_lines]\n",
 				argv[0]);
 			return 2;
 		}
+	}
+	if (max_live < lives[0] || max_live > PCPU_BENCH_MAX_LIVE) {
+		fprintf(stderr, "max_live must be within [%lu, %lu]\n", lives[0],
+			PCPU_BENCH_MAX_LIVE);
+		return 2;
 	}
 	if (!nr_cpus || nr_cpus > ARRAY_SIZE(unit_off)) {
 		fprintf(stderr, "bad cpu count\n");
@@ -344,24 +369,27 @@ int main(int argc, char **argv)
 				    (only_kind >= 0 && only_kind != (int)k))
 					continue;
 				run_case(k ? PCPU_ALLOCATOR_AREAMAP : PCPU_ALLOCATOR_BITMAP,
-					 &cases[c], lives[l], &res[k][c][l], false);
-				if (!k) {
-					struct result bare;
-
-					run_case(PCPU_ALLOCATOR_BITMAP, &cases[c], lives[l], &bare,
-						 true);
-					res[k][c][l].bare_ns = bare.alloc_ns + bare.free_ns;
-				}
-				fprintf(stderr,
-					"  %-7s %-4s %4s: %8.0f ns alloc %8.0f ns free, "
-					"%u chunks (%.1f s)\n",
-					k ? "areamap" : "bitmap", cases[c].name,
-					live_name(lives[l]), res[k][c][l].alloc_ns,
-					res[k][c][l].free_ns, res[k][c][l].chunks, now() - t);
+					 &cases[c], lives[l], &res[k][c][l], &raw[k][c][l]);
+				ran[k][c][l] = true;
+				if (res[k][c][l].done)
+					fprintf(stderr,
+						"  %-7s %-4s %4s: %8.0f ns alloc %8.0f ns free, "
+						"%u chunks (%.1f s)\n",
+						k ? "areamap" : "bitmap", cases[c].name,
+						live_name(lives[l]), res[k][c][l].alloc_ns,
+						res[k][c][l].free_ns, res[k][c][l].chunks, now() - t);
+				else
+					fprintf(stderr, "  %-7s %-4s %4s: %s (%.1f s)\n",
+						k ? "areamap" : "bitmap", cases[c].name,
+						live_name(lives[l]),
+						pcpu_bench_status_name(raw[k][c][l].status),
+						now() - t);
 			}
 		}
 	}
 	report(stdout, false);
+	if (raw_out && write_raw(raw_out))
+		return 1;
 	if (out) {
 		FILE *f = fopen(out, "w");
 

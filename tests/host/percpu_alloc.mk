@@ -37,14 +37,24 @@ HOST_FUZZ_CMDS += tests/host/percpu_fuzz.sh
 PCPU_BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Iinclude \
 		     -Itests/host/shim -Ipercpu -DPCPURT_HOST=1
 
-$(HOSTO)/percpu-bench: tools/percpu-bench.c $(PCPU_ALLOC_SRCS) $(PCPU_ALLOC_HDRS)
+$(HOSTO)/percpu-bench: tools/percpu-bench.c percpu/bench_core.c include/pcpurt/percpu_bench.h \
+			$(PCPU_ALLOC_SRCS) $(PCPU_ALLOC_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(PCPU_BENCH_CFLAGS) -o $@ $< $(PCPU_ALLOC_SRCS) \
+	$(Q)$(HOSTCC) $(PCPU_BENCH_CFLAGS) -o $@ $< percpu/bench_core.c $(PCPU_ALLOC_SRCS) \
 		tests/host/shim/printk_host.c
 
-.PHONY: percpu-bench-run
+# The host tool alone: make percpu-bench-run [PCPU_BENCH_ARGS="-s 4@8 -t 1"]
+.PHONY: percpu-bench-run percpu-bench-report bench-run
 percpu-bench-run: $(HOSTO)/percpu-bench
 	$(Q)$(HOSTO)/percpu-bench $(PCPU_BENCH_ARGS)
 
-bench-run: percpu-bench-run
+# make bench: the host tool, then run=percpu-bench in QEMU on both arches, tables on stdout
+# and docs/benchmarks.md. BENCH_ARGS go to tests/qemu/bench.py (--budget, --fill, --arch ...).
+percpu-bench-report: $(HOSTO)/percpu-bench
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
+	$(Q)python3 tests/qemu/bench.py --host-tool $(HOSTO)/percpu-bench \
+		$(if $(PCPU_BENCH_ARGS),--host-args "$(PCPU_BENCH_ARGS)") $(BENCH_ARGS)
+
+bench-run: percpu-bench-report
