@@ -10,10 +10,28 @@
 #include <pcpurt/memblock.h>
 #include <pcpurt/panic.h>
 #include <pcpurt/printk.h>
+#include <pcpurt/run.h>
 #include <pcpurt/smp.h>
 #include <string.h>
 
 unsigned long __per_cpu_offset[NR_CPUS];
+
+/*
+ * percpu_alloc=embed|page, as Linux. Only the embedding first chunk exists until the
+ * page-granular MMU does; "page" is reported and embed is used.
+ */
+static int set_percpu_alloc(const char *v)
+{
+	if (!strcmp(v, "embed"))
+		return 0;
+	if (!strcmp(v, "page")) {
+		pr_warn("percpu: percpu_alloc=page needs the page-granular MMU, using embed\n");
+		return 0;
+	}
+	pr_warn("percpu: unknown allocator %s specified\n", v);
+	return -1;
+}
+DEFINE_BOOT_PARAM("percpu_alloc", set_percpu_alloc);
 struct pcpu_first_chunk pcpu_first_chunk;
 static unsigned long possible_bits[CPUMASK_LONGS];
 

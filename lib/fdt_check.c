@@ -6,7 +6,9 @@
  * written only against libfdt's public API (see docs/decisions.md). It guarantees that
  * the buffer holds the whole header, every tag of the structure block lies inside the blob,
  * that nodes nest properly under a single root with an empty name, that every node name and every property name (an offset into the strings
- * block) is readable, and that the memory reservation block is terminated.
+ * block) is readable, that the walk always moves forward (a property length that wraps
+ * the offset around is refused; Debian's libfdt 1.6.1 loops forever there), and that the
+ * memory reservation block is terminated.
  */
 #include <libfdt.h>
 
@@ -35,6 +37,8 @@ int fdt_check_full(const void *fdt, size_t bufsize)
 
 		if (next < 0)
 			return next;
+		if (next <= offset)
+			return -FDT_ERR_BADSTRUCTURE;	/* a length that wrapped the offset */
 		switch (tag) {
 		case FDT_NOP:
 			break;

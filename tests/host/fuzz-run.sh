@@ -24,7 +24,8 @@ if [ ! -x "$fuzzer" ]; then
 fi
 mkdir -p "$corpus"
 rm -f "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-*
-for f in "$shared"/*.dtb "$root"/build/host/dt/*.dtb; do
+# regression inputs found by fuzzing (tests/host/data/*.bin) are seeds too
+for f in "$shared"/*.dtb "$root"/build/host/dt/*.dtb "$root"/tests/host/data/*.bin; do
 	[ -f "$f" ] && cp -f "$f" "$corpus/seed-$(basename "$f")"
 done
 for f in arm64-numa4 riscv64-numa4 arm64-smp1; do

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # run-all.sh - run each host test program given as an argument, report each, and close
-# with "N passed, N failed". A test passes when it exits 0.
+# with "N passed, N failed". A test passes when it exits 0 within HOST_TEST_TIMEOUT
+# seconds (600 by default; a hang is a failure).
 set -u
 pass=0; fail=0; failed=()
 for t in "$@"; do
 	start=$EPOCHREALTIME
-	if out=$("$t" 2>&1); then
+	if out=$(timeout "${HOST_TEST_TIMEOUT:-600}" "$t" 2>&1); then
 		pass=$((pass + 1)); st=PASS
 	else
 		fail=$((fail + 1)); st=FAIL; failed+=("$t")
