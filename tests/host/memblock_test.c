@@ -18,69 +18,8 @@
 #include <pcpurt/dt.h>
 #include <pcpurt/memblock.h>
 #include <pcpurt/printk.h>
-
-static int failures;
-
-#define EXPECT(cond)								\
-	do {									\
-		if (!(cond)) {							\
-			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__,	\
-				#cond);						\
-			failures++;						\
-		}								\
-	} while (0)
-
-#define EXPECT_EQ(a, b)								\
-	do {									\
-		unsigned long long a_ = (unsigned long long)(a);		\
-		unsigned long long b_ = (unsigned long long)(b);		\
-		if (a_ != b_) {							\
-			fprintf(stderr, "%s:%d: FAILED: %s == %s (0x%llx != 0x%llx)\n",	\
-				__FILE__, __LINE__, #a, #b, a_, b_);		\
-			failures++;						\
-		}								\
-	} while (0)
-
-#define EXPECT_STR(a, b)							\
-	do {									\
-		const char *a_ = (a), *b_ = (b);				\
-		if (strcmp(a_, b_)) {						\
-			fprintf(stderr, "%s:%d: FAILED: %s\n-- got:\n%s-- want:\n%s--\n",	\
-				__FILE__, __LINE__, #a, a_, b_);		\
-			failures++;						\
-		}								\
-	} while (0)
-
-/* ---- printk capture ------------------------------------------------------------------ */
-
-static char cap[1 << 16];
-static size_t cap_len;
-
-int vprintk(const char *fmt, va_list ap)
-{
-	int n = vsnprintf(cap + cap_len, sizeof(cap) - cap_len, fmt, ap);
-
-	if (n > 0)
-		cap_len = MIN(cap_len + n, sizeof(cap) - 1);
-	return n;
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-static void cap_reset(void)
-{
-	cap_len = 0;
-	cap[0] = '\0';
-}
+#define TEST_CAPTURE_PRINTK
+#include "test_util.h"
 
 /* ---- helpers ------------------------------------------------------------------------- */
 

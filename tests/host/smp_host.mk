@@ -11,7 +11,8 @@
 
 SMP_HOST_TESTS := $(HOSTO)/cpumask_test $(HOSTO)/cpu_map_test $(HOSTO)/memblock_test \
 		  $(HOSTO)/embed_test
-SMP_HOST_HDRS  := include/pcpurt/compiler.h include/pcpurt/printk.h tests/host/smp_host.mk
+SMP_HOST_HDRS  := include/pcpurt/compiler.h include/pcpurt/printk.h tests/host/smp_host.mk \
+		  tests/host/test_util.h
 
 $(HOSTO)/cpumask_test: tests/host/cpumask_test.c kernel/cpumask.c include/pcpurt/cpumask.h \
 		       $(SMP_HOST_HDRS)
