@@ -126,6 +126,17 @@ void page_alloc_init_from_memblock(void)
 		memblock_reserve(m->regions[i].base, m->regions[i].size);
 }
 
+/* Count an allocation of @size at @p (0: a failure). Lock held. */
+static void account(uint64_t p, uint64_t size)
+{
+	if (p) {
+		stats.allocs++;
+		stats.free_bytes -= size;
+	} else {
+		stats.failures++;
+	}
+}
+
 static uint64_t alloc_on(int node, uint64_t size, uint64_t align)
 {
 	int i;
@@ -164,12 +175,7 @@ uint64_t alloc_pages_node(int node, uint64_t size, uint64_t align)
 		if (p)
 			stats.fallbacks++;
 	}
-	if (p) {
-		stats.allocs++;
-		stats.free_bytes -= size;
-	} else {
-		stats.failures++;
-	}
+	account(p, size);
 	page_alloc_unlock(flags);
 	return p;
 }
@@ -192,12 +198,7 @@ uint64_t alloc_pages_low(uint64_t size)
 			p = 0;
 		break;
 	}
-	if (p) {
-		stats.allocs++;
-		stats.free_bytes -= size;
-	} else {
-		stats.failures++;
-	}
+	account(p, size);
 	page_alloc_unlock(flags);
 	return p;
 }
@@ -243,11 +244,9 @@ int alloc_pages_exact(uint64_t base, uint64_t size)
 		return -1;
 	page_alloc_lock(&flags);
 	i = find_containing(base, size);
-	if (i >= 0 && carve(i, base, size) == 0) {
-		stats.allocs++;
-		stats.free_bytes -= size;
+	if (i >= 0 && carve(i, base, size) == 0)
 		rc = 0;
-	}
+	account(rc ? 0 : base, size);
 	page_alloc_unlock(flags);
 	return rc;
 }
