@@ -10,7 +10,8 @@
 #include <stdio.h>
 
 const struct pcpu_bench_case pcpu_bench_cases[PCPU_BENCH_NR_CASES] = {
-	{"4", 4, 4}, {"16", 16, 4}, {"64", 64, 4}, {"256", 256, 4}, {"1024", 1024, 4}, {"4@8", 4, 8},
+	{"4", 4, 4},	 {"16", 16, 4},	    {"64", 64, 4},
+	{"256", 256, 4}, {"1024", 1024, 4}, {"4@8", 4, 8},
 };
 
 const unsigned long pcpu_bench_lives[PCPU_BENCH_NR_LIVES] = {
@@ -114,8 +115,8 @@ static enum pcpu_bench_status fill(const struct pcpu_bench_env *env,
 	for (i = 0; i < n; i++) {
 		env->handles[i] = pcpu_allocator_alloc(pa, bc->size, bc->align, PCPU_GFP_NOWARN);
 		if (filler)
-			env->fillers[i] = pcpu_allocator_alloc(pa, bc->align - bc->size, 4,
-							       PCPU_GFP_NOWARN);
+			env->fillers[i] =
+			    pcpu_allocator_alloc(pa, bc->align - bc->size, 4, PCPU_GFP_NOWARN);
 		r->filled = i + 1;
 		if (!env->handles[i] || (filler && !env->fillers[i])) {
 			if (!env->handles[i])
@@ -138,44 +139,62 @@ static enum pcpu_bench_status fill(const struct pcpu_bench_env *env,
 	return PCPU_BENCH_DONE;
 }
 
-/* One timed phase over the filled state; returns false if an allocation failed. */
+/* Is round a faster per operation pair than round b? */
+static bool faster(const struct pcpu_bench_phase *a, const struct pcpu_bench_phase *b)
+{
+	return (a->alloc_ticks + a->free_ticks) * b->ops <
+	       (b->alloc_ticks + b->free_ticks) * a->ops;
+}
+
+/*
+ * One timed phase over the filled state: env->rounds rounds of batches, each at least
+ * measure_ticks / rounds long; *ph gets the fastest round. Returns false if an allocation
+ * failed.
+ */
 static bool measure(const struct pcpu_bench_env *env, const struct pcpu_bench_case *bc,
 		    unsigned long n, uint64_t *seed, struct pcpu_bench_phase *ph)
 {
 	struct pcpu_allocator *pa = &bench_pa;
-	uint64_t start = env->clock(), t0, t1, el;
+	unsigned int rounds = env->rounds ? env->rounds : 1, round;
+	uint64_t start = env->clock(), round_ticks = env->measure_ticks / rounds, t0, t1;
 	unsigned long idx[PCPU_BENCH_BATCH];
 	void *batch[PCPU_BENCH_BATCH];
 	bool ok = true;
 	unsigned int k;
 
-	for (;;) {
-		/* pick and gather outside the timed part: handles[] itself is cold at 1M */
-		for (k = 0; k < PCPU_BENCH_BATCH; k++) {
-			do
-				idx[k] = (unsigned long)(rnd(seed) % n);
-			while (!env->handles[idx[k]]);
-			batch[k] = env->handles[idx[k]];
-			env->handles[idx[k]] = NULL;
-		}
-		t0 = env->clock();
-		for (k = 0; k < PCPU_BENCH_BATCH; k++)
-			pcpu_allocator_free(pa, batch[k]);
-		t1 = env->clock();
-		ph->free_ticks += t1 - t0;
-		for (k = 0; k < PCPU_BENCH_BATCH; k++)
-			batch[k] = pcpu_allocator_alloc(pa, bc->size, bc->align, PCPU_GFP_NOWARN);
-		t0 = env->clock();
-		ph->alloc_ticks += t0 - t1;
-		for (k = 0; k < PCPU_BENCH_BATCH; k++) {
-			env->handles[idx[k]] = batch[k];
-			ok &= batch[k] != NULL;
-		}
-		ph->ops += PCPU_BENCH_BATCH;
-		el = t0 - start;
-		if (!ok || (env->measure_cap && el >= env->measure_cap))
-			break;
-		if (el >= env->measure_ticks && ph->ops >= env->min_batches * PCPU_BENCH_BATCH)
+	*ph = (struct pcpu_bench_phase){0};
+	for (round = 0; round < rounds && ok; round++) {
+		struct pcpu_bench_phase cur = {0};
+		uint64_t round_start = env->clock();
+
+		do {
+			/* pick and gather outside the timed part: handles[] is cold at 1M */
+			for (k = 0; k < PCPU_BENCH_BATCH; k++) {
+				do
+					idx[k] = (unsigned long)(rnd(seed) % n);
+				while (!env->handles[idx[k]]);
+				batch[k] = env->handles[idx[k]];
+				env->handles[idx[k]] = NULL;
+			}
+			t0 = env->clock();
+			for (k = 0; k < PCPU_BENCH_BATCH; k++)
+				pcpu_allocator_free(pa, batch[k]);
+			t1 = env->clock();
+			cur.free_ticks += t1 - t0;
+			for (k = 0; k < PCPU_BENCH_BATCH; k++)
+				batch[k] =
+				    pcpu_allocator_alloc(pa, bc->size, bc->align, PCPU_GFP_NOWARN);
+			t0 = env->clock();
+			cur.alloc_ticks += t0 - t1;
+			for (k = 0; k < PCPU_BENCH_BATCH; k++) {
+				env->handles[idx[k]] = batch[k];
+				ok &= batch[k] != NULL;
+			}
+			cur.ops += PCPU_BENCH_BATCH;
+		} while (ok && t0 - round_start < round_ticks);
+		if (!ph->ops || faster(&cur, ph))
+			*ph = cur;
+		if (env->measure_cap && env->clock() - start >= env->measure_cap)
 			break;
 	}
 	return ok;

@@ -129,7 +129,7 @@ static void run_case(enum pcpu_allocator_kind kind, const struct pcpu_bench_case
 		.clock = clock_ns,
 		.freq = 1000000000,
 		.measure_ticks = (uint64_t)(case_seconds * 1e9),
-		.min_batches = 4,
+		.rounds = 5,
 		.fill_budget = (uint64_t)(fill_seconds * 1e9),
 		.bare = kind == PCPU_ALLOCATOR_BITMAP,
 	};
@@ -157,8 +157,8 @@ static void run_case(enum pcpu_allocator_kind kind, const struct pcpu_bench_case
 		r->alloc_ns = (double)pr->zero.alloc_ticks / pr->zero.ops;
 		r->free_ns = (double)pr->zero.free_ticks / pr->zero.ops;
 		if (pr->bare.ops)
-			r->bare_ns = (double)(pr->bare.alloc_ticks + pr->bare.free_ticks) /
-				     pr->bare.ops;
+			r->bare_ns =
+			    (double)(pr->bare.alloc_ticks + pr->bare.free_ticks) / pr->bare.ops;
 	}
 	free(first);
 }
@@ -210,9 +210,9 @@ static void report(FILE *f, bool md)
 
 			if (!b->done && !a->done)
 				continue;
-			ratio = b->done && a->done ? (a->alloc_ns + a->free_ns) /
-							 (b->alloc_ns + b->free_ns)
-						   : 0;
+			ratio = b->done && a->done
+				    ? (a->alloc_ns + a->free_ns) / (b->alloc_ns + b->free_ns)
+				    : 0;
 			num(cell[0], b->done, b->alloc_ns, "");
 			num(cell[1], b->done, b->free_ns, "");
 			num(cell[2], b->done && b->bare_ns > 0, b->bare_ns, "");
@@ -226,8 +226,7 @@ static void report(FILE *f, bool md)
 					cases[c].name, live_name(lives[l]), cell[0], cell[1],
 					cell[2], cell[3], cell[4], cell[5], cell[6], cell[7]);
 			else
-				fprintf(f,
-					"%-6s%s%5s%s%9s%s%8s%s%8s%s%10s%s%9s%s%8s%s%8s%s%8s\n",
+				fprintf(f, "%-6s%s%5s%s%9s%s%8s%s%8s%s%10s%s%9s%s%8s%s%8s%s%8s\n",
 					cases[c].name, sep, live_name(lives[l]), sep, cell[0], sep,
 					cell[1], sep, cell[2], sep, cell[3], sep, cell[4], sep,
 					cell[5], sep, cell[6], sep, cell[7]);
@@ -257,8 +256,10 @@ static void report(FILE *f, bool md)
 			"(target >= 100x)\n",
 			md ? "- " : "", ratio_4at8);
 	else
-		fprintf(f, "%sarea map / bitmap, 1M live 4-byte objects at 8-byte alignment: not "
-			"measured (target >= 100x)\n", md ? "- " : "");
+		fprintf(f,
+			"%sarea map / bitmap, 1M live 4-byte objects at 8-byte alignment: not "
+			"measured (target >= 100x)\n",
+			md ? "- " : "");
 	fprintf(f,
 		"%sbitmap time per operation, largest live count / 1K, worst object: %.2fx "
 		"without zeroing (target <= 2x), %.2fx with zeroing\n",
@@ -286,7 +287,8 @@ static int write_raw(const char *path)
 				if (!ran[k][c][l])
 					continue;
 				pcpu_bench_format(line, sizeof(line),
-						  k ? PCPU_ALLOCATOR_AREAMAP : PCPU_ALLOCATOR_BITMAP,
+						  k ? PCPU_ALLOCATOR_AREAMAP
+						    : PCPU_ALLOCATOR_BITMAP,
 						  &cases[c], &raw[k][c][l], 1000000000);
 				fprintf(f, "%s\n", line);
 			}
@@ -377,7 +379,8 @@ int main(int argc, char **argv)
 						"%u chunks (%.1f s)\n",
 						k ? "areamap" : "bitmap", cases[c].name,
 						live_name(lives[l]), res[k][c][l].alloc_ns,
-						res[k][c][l].free_ns, res[k][c][l].chunks, now() - t);
+						res[k][c][l].free_ns, res[k][c][l].chunks,
+						now() - t);
 				else
 					fprintf(stderr, "  %-7s %-4s %4s: %s (%.1f s)\n",
 						k ? "areamap" : "bitmap", cases[c].name,

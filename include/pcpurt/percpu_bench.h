@@ -40,20 +40,21 @@ extern const unsigned long pcpu_bench_lives[PCPU_BENCH_NR_LIVES];
 struct pcpu_bench_env {
 	const struct pcpu_layout *layout;
 	const struct pcpu_backend *backend;
-	uintptr_t first_base;	/* first chunk: layout's units, unit_size each, the caller's */
-	size_t static_size;	/* first chunk split as in pcpu_config */
+	uintptr_t first_base; /* first chunk: layout's units, unit_size each, the caller's */
+	size_t static_size;   /* first chunk split as in pcpu_config */
 	size_t reserved_size;
-	void **handles;		/* room for the largest live count */
-	void **fillers;		/* same, for the 4-at-8 state */
-	unsigned long max_live; /* entries of handles[] and fillers[] */
+	void **handles;		 /* room for the largest live count */
+	void **fillers;		 /* same, for the 4-at-8 state */
+	unsigned long max_live;	 /* entries of handles[] and fillers[] */
 	uint64_t (*clock)(void); /* monotonic ticks */
 	uint64_t freq;		 /* ticks per second */
 	uint64_t measure_ticks;	 /* each timed phase runs at least this long ... */
-	unsigned int min_batches; /* ... and at least this many batches ... */
-	uint64_t measure_cap;	  /* ... but stops after this (0: no cap) once one batch is done */
-	uint64_t fill_budget;	  /* give a fill up past this or when projected past it (0: none) */
-	uint64_t seed;		  /* random picks; each case starts from the same seed */
-	bool bare;		  /* also time a phase with zeroing turned off */
+	unsigned int rounds;	 /* ... in this many rounds of at least one batch (0: 1); the */
+				 /* fastest round is kept, the least disturbed by other load */
+	uint64_t measure_cap;	 /* a phase ends after this (0: no cap) once a round is done */
+	uint64_t fill_budget;	 /* give a fill up past this or when projected past it (0: none) */
+	uint64_t seed;		 /* random picks; each case starts from the same seed */
+	bool bare;		 /* also time a phase with zeroing turned off */
 };
 
 enum pcpu_bench_status {
@@ -63,7 +64,7 @@ enum pcpu_bench_status {
 	PCPU_BENCH_FAILED,  /* the allocator could not be set up, or a case is too large */
 };
 
-/* One timed phase: ops frees and ops allocations. */
+/* One timed phase (its fastest round): ops frees and ops allocations. */
 struct pcpu_bench_phase {
 	uint64_t ops;
 	uint64_t alloc_ticks;
@@ -72,11 +73,11 @@ struct pcpu_bench_phase {
 
 struct pcpu_bench_result {
 	enum pcpu_bench_status status;
-	unsigned long live;	  /* asked for */
-	unsigned long filled;	  /* objects live when the fill ended */
-	uint64_t fill_ticks;	  /* time the fill took (or ran before it was given up) */
-	uint64_t projected_ticks; /* for a fill given up: its estimated total time */
-	uint64_t budget_ticks;	  /* the fill budget it was given up against */
+	unsigned long live;	      /* asked for */
+	unsigned long filled;	      /* objects live when the fill ended */
+	uint64_t fill_ticks;	      /* time the fill took (or ran before it was given up) */
+	uint64_t projected_ticks;     /* for a fill given up: its estimated total time */
+	uint64_t budget_ticks;	      /* the fill budget it was given up against */
 	struct pcpu_bench_phase zero; /* new memory zeroed */
 	struct pcpu_bench_phase bare; /* zeroing turned off (if env->bare) */
 	size_t meta_bytes;	      /* allocator metadata after the fill */
