@@ -51,7 +51,9 @@ percpu-bench-run: $(HOSTO)/percpu-bench
 
 # make bench: the host tool, then run=percpu-bench in QEMU on both arches, tables on stdout
 # and docs/benchmarks.md. BENCH_ARGS go to tests/qemu/bench.py (--budget, --fill, --arch ...).
+# libfdt first: on a fresh checkout the images' libfdt objects have no rule until it is there.
 percpu-bench-report: $(HOSTO)/percpu-bench
+	$(Q)$(MAKE) --no-print-directory libfdt
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
 	$(Q)python3 tests/qemu/bench.py --host-tool $(HOSTO)/percpu-bench \
