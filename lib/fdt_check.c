@@ -5,7 +5,8 @@
  * leaves out the file that defines it (Linux does not build it). This is our own version,
  * written only against libfdt's public API (see docs/decisions.md). It guarantees that
  * the buffer holds the whole header, every tag of the structure block lies inside the blob,
- * that nodes nest properly under a single root with an empty name, that every node name and every property name (an offset into the strings
+ * that nodes nest properly under a single root with an empty name followed only by
+ * FDT_END, that every node name and every property name (an offset into the strings
  * block) is readable, that the walk always moves forward (a property length that wraps
  * the offset around is refused; Debian's libfdt 1.6.1 loops forever there), and that the
  * memory reservation block is terminated.
@@ -41,6 +42,8 @@ int fdt_check_full(const void *fdt, size_t bufsize)
 			return -FDT_ERR_BADSTRUCTURE;	/* a length that wrapped the offset */
 		switch (tag) {
 		case FDT_NOP:
+			if (root_done)
+				return -FDT_ERR_BADSTRUCTURE;	/* only FDT_END after the root */
 			break;
 		case FDT_END:
 			return root_done && depth == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;

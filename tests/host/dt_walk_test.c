@@ -959,18 +959,29 @@ int main(int argc, char **argv)
 		free(keep);
 	}
 	{
-		/* a tree found by fuzzing whose property length wraps the walk's offset
-		 * around: Debian's libfdt 1.6.1 loops forever on it; dt_check must refuse it */
-		size_t wsize;
-		void *w = load(DT_REPO_DIR "/tests/host/data/fdt-check-offset-wrap.bin", &wsize);
+		/*
+		 * Trees found by the differential fuzzer, which dt_check must refuse: a
+		 * property length that wraps the walk's offset around (Debian's libfdt 1.6.1
+		 * loops forever on it) and an FDT_NOP after the root node closed.
+		 */
+		static const char *const bad[] = { "fdt-check-offset-wrap.bin",
+						   "fdt-check-nop-after-root.bin" };
+		char path[512];
 
-		cur = "fdt-check-offset-wrap.bin";
-		nr_checks++;
-		if (!w)
-			fail("cannot read the regression input");
-		else if (dt_check(w, wsize) == 0)
-			fail("dt_check accepted a tree whose walk wraps around");
-		free(w);
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
+			size_t wsize;
+			void *w;
+
+			snprintf(path, sizeof(path), "%s/tests/host/data/%s", DT_REPO_DIR, bad[i]);
+			w = load(path, &wsize);
+			cur = bad[i];
+			nr_checks++;
+			if (!w)
+				fail("cannot read the regression input");
+			else if (dt_check(w, wsize) == 0)
+				fail("dt_check accepted it");
+			free(w);
+		}
 	}
 	printf("%s", recap);
 	printf("dt_walk_test: %zu trees, %d checks, %d failed\n", ARRAY_SIZE(trees), nr_checks,

@@ -6,12 +6,14 @@
 # The seed corpus is copied at run time into build/host/fuzz/<name>/corpus (which keeps
 # what earlier runs found): the board trees in ../shared/dtb (PCPURT_DTB_DIR), the
 # hand-written trees in build/host/dt and packed copies of a few QEMU trees when
-# tests/host/dt_qemu_trees.sh has made them. Runs FUZZ_TIME seconds (default 25), then exits
-# 0 when the fuzzer found no crash; otherwise prints the end of its log and the crashing
-# input's path (replay it with: FUZZER INPUT).
+# tests/host/dt_qemu_trees.sh has made them. By default it runs a fixed number of inputs
+# with a fixed seed (FUZZ_RUNS, FUZZ_SEED), so that `make test` is repeatable: the same
+# tree gives the same verdict. FUZZ_TIME=SECONDS (or a second argument) runs for a time
+# instead, to search longer. Exits 0 when the fuzzer found no crash; otherwise prints the
+# end of its log and the crashing input's path (replay it with: FUZZER INPUT).
 set -u
 fuzzer=${1:?usage: fuzz-run.sh FUZZER [SECONDS]}
-secs=${2:-${FUZZ_TIME:-25}}
+secs=${2:-${FUZZ_TIME:-}}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=$(basename "$fuzzer")
 work=$(dirname "$fuzzer")/fuzz/$name
@@ -34,8 +36,17 @@ for f in arm64-numa4 riscv64-numa4 arm64-smp1; do
 	[ -f "$q" ] && dtc -q -I dtb -O dtb -o "$corpus/seed-qemu-$f.dtb" "$q" 2>/dev/null
 done
 
+case $name in
+fuzz_fdt_check) runs=3000000 ;;
+*) runs=400000 ;;
+esac
+if [ -n "$secs" ]; then
+	bound=-max_total_time=$secs
+else
+	bound=-runs=${FUZZ_RUNS:-$runs}
+fi
 log=$work/log
-"$fuzzer" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+"$fuzzer" "$bound" -seed="${FUZZ_SEED:-1}" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 	-artifact_prefix="$work/" -print_final_stats=1 "$corpus" >"$log" 2>&1
 rc=$?
 crash=$(ls "$work"/crash-* "$work"/timeout-* "$work"/oom-* "$work"/leak-* 2>/dev/null | head -1)

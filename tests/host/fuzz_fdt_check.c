@@ -155,8 +155,8 @@ static bool debian_would_crash(const void *fdt, size_t size)
 		return false;
 	for (;;) {
 		tag = fdt_next_tag(fdt, off, &next);
-		if (next < 0 || tag == FDT_END)
-			return false;
+		if (next < 0 || tag == FDT_END || next <= off)
+			return false;	/* (a walk that does not move forward is a hang, not this) */
 		if (tag == FDT_BEGIN_NODE && depth++ == 0 && !fdt_get_name(fdt, off, &len))
 			return true;
 		if (tag == FDT_END_NODE)
@@ -218,7 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	running_hdr = size >= FDT_V1_SIZE ? fdt_header_size(fdt) : 0;
 	/* ours must reject those too (the name is unreadable), without crashing */
 	running = "Debian libfdt's fdt_check_full()";
-	theirs = debian_would_crash(fdt, size) || debian_would_hang(fdt, size) ?
+	theirs = debian_would_hang(fdt, size) || debian_would_crash(fdt, size) ?
 			 -FDT_ERR_BADSTRUCTURE : fdt_check_full(fdt, size);
 	running = "lib/fdt_check.c's fdt_check_full()";
 	ours = pcpurt_fdt_check_full(fdt, size);
