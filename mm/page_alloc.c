@@ -15,6 +15,11 @@ struct extent {
 
 static struct extent ext[PAGE_ALLOC_MAX_EXTENTS];
 static int nr_ext;
+
+/* every range ever handed over, with its node: frees are checked and placed against it */
+#define MAX_SPANS 128
+static struct extent spans[MAX_SPANS];
+static int nr_spans;
 static DEFINE_SPINLOCK(lock);
 static struct page_alloc_stats stats;
 
@@ -93,11 +98,24 @@ void page_alloc_add(uint64_t base, uint64_t size, int node)
 	if (e <= b)
 		return;
 	page_alloc_lock(&flags);
-	if (insert_free(b, e - b, node) == 0) {
+	if (nr_spans < MAX_SPANS && insert_free(b, e - b, node) == 0) {
+		spans[nr_spans++] = (struct extent){ b, e - b, node };
 		stats.total_bytes += e - b;
 		stats.free_bytes += e - b;
 	}
 	page_alloc_unlock(flags);
+}
+
+/* Node of the handed-over range holding all of [base, base+size), or -1. Lock held. */
+static int span_node(uint64_t base, uint64_t size)
+{
+	int i;
+
+	for (i = 0; i < nr_spans; i++)
+		if (base >= spans[i].base && size <= spans[i].size &&
+		    base - spans[i].base <= spans[i].size - size)
+			return spans[i].node;
+	return -1;
 }
 
 /* Every gap between memblock's reserved regions inside each memory region. */
@@ -207,8 +225,9 @@ static int find_containing(uint64_t base, uint64_t size)
 {
 	int i;
 
-	for (i = 0; i < nr_ext; i++)
-		if (base >= ext[i].base && base + size <= ext[i].base + ext[i].size)
+	for (i = 0; i < nr_ext; i++)	/* written so that base + size cannot wrap */
+		if (base >= ext[i].base && size <= ext[i].size &&
+		    base - ext[i].base <= ext[i].size - size)
 			return i;
 	return -1;
 }
@@ -251,26 +270,49 @@ int alloc_pages_exact(uint64_t base, uint64_t size)
 	return rc;
 }
 
+/*
+ * free_pages() - give back [base, base+size) (size rounded up to pages). A range that is
+ * empty does nothing; one that is unaligned, not inside memory handed over, or already
+ * free is refused with one warning and changes nothing.
+ */
 void free_pages(uint64_t base, uint64_t size)
 {
 	unsigned long flags;
-	int node = memblock_addr_node(base);
+	const char *why = NULL;
+	int node;
 
+	if (!size)
+		return;
 	size = ALIGN_UP(size, PAGE_SIZE);
 	page_alloc_lock(&flags);
-	if (insert_free(base, size, node < 0 ? 0 : node) == 0) {
+	node = span_node(base, size);
+	if (!IS_ALIGNED(base, PAGE_SIZE))
+		why = "not page aligned";
+	else if (node < 0)
+		why = "not memory of this allocator";
+	else if (nr_ext == PAGE_ALLOC_MAX_EXTENTS)
+		why = "extent table full, pages lost";
+	else if (insert_free(base, size, node))
+		why = "already free";
+	if (!why) {
 		stats.frees++;
 		stats.free_bytes += size;
-	} else {
-		pr_warn("page_alloc: bad free of [0x%llx+0x%llx] ignored\n",
-			(unsigned long long)base, (unsigned long long)size);
 	}
 	page_alloc_unlock(flags);
+	if (why)
+		pr_warn("page_alloc: bad free of [0x%llx+0x%llx] ignored: %s\n",
+			(unsigned long long)base, (unsigned long long)size, why);
 }
 
 int page_node(uint64_t addr)
 {
-	return memblock_addr_node(addr);
+	unsigned long flags;
+	int node;
+
+	page_alloc_lock(&flags);
+	node = span_node(addr, 1);
+	page_alloc_unlock(flags);
+	return node >= 0 ? node : memblock_addr_node(addr);	/* memory never handed over */
 }
 
 void page_alloc_stats(struct page_alloc_stats *st)
