@@ -17,32 +17,8 @@
 #include <string.h>
 #include <pcpurt/percpu_first_chunk.h>
 #include <pcpurt/printk.h>
+#define TEST_CAPTURE_PRINTK
 #include "test_util.h"
-
-/* ---- printk capture ------------------------------------------------------------------ */
-
-static char cap[1 << 16];
-static size_t cap_len;
-
-int vprintk(const char *fmt, va_list ap)
-{
-	int n = vsnprintf(cap + cap_len, sizeof(cap) - cap_len, fmt, ap);
-
-	if (n > 0)
-		cap_len = MIN(cap_len + n, sizeof(cap) - 1);
-	return n;
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 /* ---- recording memory callbacks ------------------------------------------------------ */
 

@@ -71,7 +71,7 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
-static void cap_reset(void)
+static __unused void cap_reset(void)
 {
 	cap_len = 0;
 	cap[0] = '\0';
