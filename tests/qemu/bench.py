@@ -15,6 +15,7 @@ could not run at all (tool missing, QEMU timed out or crashed before its `bench:
 import argparse
 import concurrent.futures as cf
 import datetime
+import json
 import os
 import platform
 import re
@@ -114,6 +115,21 @@ def loadavg():
         return "?"
 
 
+def save_meta(p, path):
+    """Run time and load average next to a log, for --host-raw / --qemu-log later."""
+    with open(path + ".meta", "w") as f:
+        json.dump({"seconds": p.seconds, "load": p.load}, f)
+
+
+def load_meta(p, path):
+    try:
+        with open(path + ".meta") as f:
+            m = json.load(f)
+        p.seconds, p.load = m["seconds"], tuple(m["load"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+
+
 def run_host(args):
     p = Platform("host", "Host")
     os.makedirs(OUTDIR, exist_ok=True)
@@ -129,9 +145,12 @@ def run_host(args):
             rc = subprocess.run(cmd, stdout=out).returncode
         p.seconds = time.monotonic() - t0
         p.load = (p.load[0], loadavg())
+        save_meta(p, raw)
         if rc:
             p.problem = f"{args.host_tool} exited with status {rc}"
             return p
+    else:
+        load_meta(p, raw)
     try:
         with open(raw) as f:
             p.parse(f.read())
@@ -162,6 +181,7 @@ def run_qemu(arch, args):
         m = re.search(r"-append (.*)$", first)
         p.append = m.group(1).strip() if m else p.append
         p.parse(text)
+        load_meta(p, p.log)
         if not p.end:
             p.problem = f"no `bench: end` line in {p.log}"
         return p
@@ -179,6 +199,7 @@ def run_qemu(arch, args):
     status, text, secs = qemu.run(boot, timeout, p.log)
     p.load = (p.load[0], loadavg())
     p.seconds = secs
+    save_meta(p, p.log)
     p.parse(text)
     if status is None:
         p.problem = f"QEMU timed out after {timeout} s"
@@ -390,7 +411,7 @@ def explain(plats):
             "the maps of all chunks, whose misaligned 4-byte holes never fit), so its ratio "
             "at 1M is larger than at the largest count measured. "
             "`make bench BENCH_ARGS=\"--budget 900 --fill 400\"` measures everything "
-            "(about 8 minutes per architecture).")
+            "(8 to 10 minutes per architecture here).")
     if growth_missed:
         lines.append(
             "\nWhy bitmap growth exceeds 2x: the work of an operation does not depend on the "
@@ -480,8 +501,12 @@ def markdown(plats, host_cmd, started):
            "and the counter follows the host's clock: absolute times mean little, ratios and "
            "growth are what to compare. Fills in QEMU have a time budget; a fill that runs "
            "past it, or is projected to, is given up and listed with its reason. The machine "
-           "is shared: the load average is recorded with each run, and runs differ by up to "
-           "1.5x.\n",
+           "is shared: the load average is recorded with each run, and host runs differ by "
+           "up to 1.5x. Single QEMU cases are noisier still: a case can come out 2x slower "
+           "than its neighbours in one run and not in the next (the same object at 1K and "
+           "16K, or bitmap alloc against bare), probably because QEMU's software TLB is "
+           "direct-mapped and a case's chunks and metadata can collide in it; read the QEMU "
+           "growth columns as indicative and the host's as the reference.\n",
            "## Targets (issue 4)\n",
            targets_section(plats)]
     for p in plats:
