@@ -64,6 +64,8 @@ deps:
 $(LIBFDT)/libfdt.h:
 	$(Q)scripts/libfdt.sh $(LIBFDT)
 libfdt: $(LIBFDT)/libfdt.h
+# the sources appear with libfdt.h: say so, or make may find no rule for their objects
+$(addprefix $(LIBFDT)/,$(FDT_SRCS)): $(LIBFDT)/libfdt.h ;
 
 $(O)/pcpurt.lds: boot/pcpurt.lds.S | $(LIBFDT)/libfdt.h
 	@mkdir -p $(@D)
