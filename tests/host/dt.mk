@@ -57,12 +57,13 @@ $(HOSTO)/printf_test: tests/host/printf_test.c $(HOSTO)/printf/vsnprintf.o
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ $^
 
-$(HOSTO)/fuzz_dt: tests/host/fuzz_dt.c $(DT_SRCS) $(DT_HDRS) tests/host/dt.mk
+$(HOSTO)/fuzz_dt: tests/host/fuzz_dt.c tests/host/fuzz_guard.h $(DT_SRCS) $(DT_HDRS) tests/host/dt.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(DT_FUZZ_CFLAGS) -Iboot -o $@ tests/host/fuzz_dt.c $(DT_SRCS) -lfdt
 
-$(HOSTO)/fuzz_fdt_check: tests/host/fuzz_fdt_check.c lib/fdt_check.c tests/host/dt.mk
+$(HOSTO)/fuzz_fdt_check: tests/host/fuzz_fdt_check.c tests/host/fuzz_guard.h lib/fdt_check.c \
+			  tests/host/dt.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(DT_DIFF_FUZZ_CFLAGS) -Dfdt_check_full=pcpurt_fdt_check_full -c \

@@ -24,6 +24,7 @@
 #include <pcpurt/printk.h>
 
 #define FUZZ_MAX_INPUT (1U << 20)
+#include "fuzz_guard.h"
 
 /* The walk's warnings: formatted (so bad arguments are caught), not printed. */
 int vprintk(const char *fmt, va_list ap)
@@ -42,28 +43,6 @@ int printk(const char *fmt, ...)
 	n = vprintk(fmt, ap);
 	va_end(ap);
 	return n;
-}
-
-/* A copy of @data ending (8-byte aligned) right before a PROT_NONE page. */
-static void *guarded_copy(const uint8_t *data, size_t size)
-{
-	static uint8_t *area, *guard;
-	long page = sysconf(_SC_PAGESIZE);
-	size_t span = (FUZZ_MAX_INPUT + page - 1) / page * page;
-	uint8_t *p;
-
-	if (!area) {
-		area = mmap(NULL, span + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
-		if (area == MAP_FAILED || mprotect(area + span, page, PROT_NONE)) {
-			perror("fuzz_dt: mmap");
-			abort();
-		}
-		guard = area + span;
-	}
-	p = guard - ((size + 7) & ~(size_t)7);
-	memcpy(p, data, size);
-	return p;
 }
 
 static void bug(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -23,6 +23,7 @@
 #include <sanitizer/common_interface_defs.h>
 
 #define FUZZ_MAX_INPUT (1U << 20)
+#include "fuzz_guard.h"
 
 int pcpurt_fdt_check_full(const void *fdt, size_t bufsize);
 
@@ -40,27 +41,6 @@ static void on_death(void)
 		fprintf(stderr, ", shorter than the %u-byte header its version field describes: "
 			"header fields were read past the buffer", running_hdr);
 	fprintf(stderr, "\n");
-}
-
-static void *guarded_copy(const uint8_t *data, size_t size)
-{
-	static uint8_t *area, *guard;
-	long page = sysconf(_SC_PAGESIZE);
-	size_t span = (FUZZ_MAX_INPUT + page - 1) / page * page;
-	uint8_t *p;
-
-	if (!area) {
-		area = mmap(NULL, span + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
-		if (area == MAP_FAILED || mprotect(area + span, page, PROT_NONE)) {
-			perror("fuzz_fdt_check: mmap");
-			abort();
-		}
-		guard = area + span;
-	}
-	p = guard - ((size + 7) & ~(size_t)7);
-	memcpy(p, data, size);
-	return p;
 }
 
 /*

@@ -3,7 +3,7 @@
 
 PERCPU_LAYOUT_TEST := $(HOSTO)/percpu_layout_test
 
-$(PERCPU_LAYOUT_TEST): tests/host/percpu_layout_test.c percpu/alloc_info.c \
+$(PERCPU_LAYOUT_TEST): tests/host/percpu_layout_test.c tests/host/test_util.h percpu/alloc_info.c \
 		       include/pcpurt/percpu_layout.h include/pcpurt/printk.h \
 		       include/pcpurt/compiler.h
 	@mkdir -p $(@D)

@@ -20,38 +20,7 @@
 #include <string.h>
 #include <pcpurt/percpu_layout.h>
 #include <pcpurt/printk.h>
-
-static int failures;
-
-#define EXPECT(cond)								\
-	do {									\
-		if (!(cond)) {							\
-			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__,	\
-				#cond);						\
-			failures++;						\
-		}								\
-	} while (0)
-
-#define EXPECT_EQ(a, b)								\
-	do {									\
-		unsigned long long a_ = (unsigned long long)(a);		\
-		unsigned long long b_ = (unsigned long long)(b);		\
-		if (a_ != b_) {							\
-			fprintf(stderr, "%s:%d: FAILED: %s == %s (%llu != %llu)\n",	\
-				__FILE__, __LINE__, #a, #b, a_, b_);		\
-			failures++;						\
-		}								\
-	} while (0)
-
-#define EXPECT_STR(a, b)							\
-	do {									\
-		const char *a_ = (a), *b_ = (b);				\
-		if (strcmp(a_, b_)) {						\
-			fprintf(stderr, "%s:%d: FAILED: %s\n-- got:\n%s-- want:\n%s--\n",	\
-				__FILE__, __LINE__, #a, a_, b_);		\
-			failures++;						\
-		}								\
-	} while (0)
+#include "test_util.h"
 
 /* ---- printk capture ------------------------------------------------------------------ */
 
