@@ -70,6 +70,19 @@ SECTIONS
 		. = ALIGN(16);
 		__bss_end = .;
 	}
+	/*
+	 * The boot CPU's stack, with one page below it that the MMU leaves unmapped: an
+	 * overflow faults there and is reported as a stack overflow. Not cleared at entry.
+	 */
+	. = ALIGN(4096);
+	.bss..stack (NOLOAD) : {
+		__stack_guard_start = .;
+		. += 4096;
+		__stack_guard_end = .;
+		boot_stack = .;
+		. += BOOT_STACK_SIZE;
+		boot_stack_end = .;
+	}
 	. = ALIGN(4096);
 	_end = .;
 	__image_size = ABSOLUTE(_end - _text);

@@ -2,10 +2,11 @@
 #include <pcpurt/panic.h>
 #include <pcpurt/arch.h>
 #include <pcpurt/printk.h>
+#include <pcpurt/console.h>
 #include <pcpurt/smp.h>
 #include <stdio.h>
 
-static volatile int panicking;
+static uintptr_t panic_sp;	/* stack of the CPU that panicked first */
 
 unsigned int panic_cpu(void)
 {
@@ -21,12 +22,32 @@ void result_exit(bool pass, const char *why)
 	arch_poweroff(pass ? EXIT_PASS : EXIT_FAIL);
 }
 
-/* panic_begin() - a second panic (a fault inside the panic path) powers off at once. */
+/*
+ * panic_begin() - claim the panic. A fault inside the panic path on the same CPU (its
+ * stack is within 64 KiB of the first panic's) powers off at once. Another CPU that
+ * panics at the same moment waits up to a second for the first to finish its report and
+ * power off, then powers off itself: the first report is never cut short, and nothing
+ * hangs.
+ */
 void panic_begin(void)
 {
+	uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t owner = 0;
+	uint64_t start;
+
 	arch_local_irq_disable();
-	if (__atomic_fetch_add(&panicking, 1, __ATOMIC_RELAXED))
+	if (__atomic_compare_exchange_n(&panic_sp, &owner, sp, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return;
+	if (sp - owner + 0x10000 < 0x20000) {
+		console_write("PANIC: fault inside the panic path\n", 35);
 		arch_poweroff(EXIT_PANIC);
+	}
+	start = arch_counter();
+	while (arch_counter() - start < arch_counter_freq())
+		arch_cpu_relax();
+	console_write("PANIC: second CPU gave up waiting\n", 34);
+	arch_poweroff(EXIT_PANIC);
 }
 
 void panic_end(const char *fmt, ...)

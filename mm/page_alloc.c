@@ -119,6 +119,11 @@ static int span_node(uint64_t base, uint64_t size)
 }
 
 /* Every gap between memblock's reserved regions inside each memory region. */
+bool page_alloc_ready(void)
+{
+	return __atomic_load_n(&nr_spans, __ATOMIC_ACQUIRE) > 0;
+}
+
 void page_alloc_init_from_memblock(void)
 {
 	const struct memblock_type *m = &memblock.memory, *r = &memblock.reserved;

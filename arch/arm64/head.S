@@ -114,11 +114,6 @@ el2_to_el1:
 	isb
 	ret
 
-	.bss
-	.balign	16
-	.globl	boot_stack
-boot_stack:
-	.space	BOOT_STACK_SIZE
 
 /*
  * Secondary CPUs. PSCI CPU_ON enters secondary_entry_psci with x0 = logical CPU number;

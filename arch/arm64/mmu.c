@@ -140,3 +140,38 @@ const char *arch_mmu_describe(void)
 {
 	return mmu_desc;
 }
+
+/* --- placeholders until page-granular tables land (issue 5) --- */
+#include <pcpurt/mmu.h>
+
+uintptr_t arch_vmalloc_start(void)
+{
+	return 0;
+}
+
+uintptr_t arch_vmalloc_end(void)
+{
+	return 0;
+}
+
+int arch_map_kernel_page(uintptr_t va, uint64_t pa, unsigned int prot)
+{
+	(void)va, (void)pa, (void)prot;
+	return -1;
+}
+
+void arch_unmap_kernel_page(uintptr_t va)
+{
+	(void)va;
+}
+
+void arch_flush_tlb_kernel_range(uintptr_t start, uintptr_t end)
+{
+	(void)start, (void)end;
+}
+
+bool arch_translate(uintptr_t va, uint64_t *pa, unsigned int *prot)
+{
+	(void)va, (void)pa, (void)prot;
+	return false;
+}

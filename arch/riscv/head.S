@@ -32,6 +32,18 @@ _head:
 primary_entry:
 	csrw	sie, zero
 	csrw	sip, zero
+	/*
+	 * Hart lottery, as Linux's head.S has: only the first hart here is the boot hart.
+	 * OpenSBI 1.1 marks a hart START_PENDING before it stores the start address, so a
+	 * hart still on its way through OpenSBI's warm boot when we call hart_start can be
+	 * sent to the firmware's old address (this entry, a1 = DTB) instead of
+	 * secondary_entry. Such a hart must not relocate or clear BSS again: it finds its
+	 * logical CPU number from its hart id and joins as a secondary.
+	 */
+	lla	t0, boot_lottery
+	li	t1, 1
+	amoswap.w.aqrl t1, t1, (t0)
+	bnez	t1, stray_hart
 	lla	t0, trap_entry
 	csrw	stvec, t0
 	mv	s0, a0				/* hart id */
@@ -69,12 +81,44 @@ primary_entry:
 5:	wfi
 	j	5b
 
-	.bss
-	.balign	16
-	.globl	boot_stack
-boot_stack:
-	.space	BOOT_STACK_SIZE
 
+/*
+ * stray_hart: a0 = hart id. Look it up in secondary_boot.hwid[] (filled before any
+ * hart_start); found: continue as secondary_entry with a1 = its CPU number; not found
+ * (a hart nobody started): park.
+ */
+#define SB_HWID		(8 * 512)	/* offsetof(struct secondary_boot, hwid), checked in smp.c */
+#define SB_NR		(16 * 512)	/* offsetof(struct secondary_boot, nr) */
+	.section .text.entry, "ax"
+stray_hart:
+	lla	t0, secondary_boot
+	li	t2, SB_NR
+	add	t2, t0, t2
+	lwu	t2, 0(t2)
+	li	t3, SB_HWID
+	add	t3, t0, t3
+	li	t1, 0
+1:	bgeu	t1, t2, 3f
+	ld	t4, 0(t3)
+	beq	t4, a0, 2f
+	addi	t1, t1, 1
+	addi	t3, t3, 8
+	j	1b
+2:	beqz	t1, 3f				/* CPU 0 is the boot hart itself */
+	mv	a1, t1
+	li	t0, 1
+	slli	t0, t0, 63
+	or	a0, a0, t0			/* tell C it came this way */
+	j	secondary_entry
+3:	wfi
+	j	3b
+
+	.data
+	.balign	4
+boot_lottery:
+	.word	0
+
+	.section .text.entry, "ax"
 /*
  * Secondary harts: SBI HSM hart_start enters here in S-mode with a0 = hart id and
  * a1 = the opaque value, our logical CPU number. Stack and per-CPU base (tp) are loaded

@@ -3,9 +3,14 @@
  */
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
+#include <pcpurt/printk.h>
 #include <asm/sbi.h>
 
 extern char secondary_entry[];
+
+_Static_assert(__builtin_offsetof(struct secondary_boot, hwid) == 8 * 512, "head.S SB_HWID");
+_Static_assert(__builtin_offsetof(struct secondary_boot, nr) == 16 * 512, "head.S SB_NR");
+_Static_assert(NR_CPUS == 512, "head.S assumes NR_CPUS 512");
 
 static const char *sbi_error(long e)
 {
@@ -35,8 +40,10 @@ void riscv_secondary_start(unsigned int cpu, unsigned long hartid);
 
 void riscv_secondary_start(unsigned int cpu, unsigned long hartid)
 {
-	(void)hartid;
 	arch_secondary_mmu_on();
+	if (hartid >> 63)
+		printk("CPU%u: hart %lu entered at the boot entry (SBI hart start race), "
+		       "joined as a secondary\n", cpu, hartid & ~(1UL << 63));
 	arch_cpu_wake_init(cpu);
 	secondary_start(cpu);
 }

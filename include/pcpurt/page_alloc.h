@@ -23,6 +23,8 @@ struct page_alloc_stats {
 /* page_alloc_init_from_memblock() - take every free memblock range (whole pages). */
 void page_alloc_init_from_memblock(void);
 void page_alloc_add(uint64_t base, uint64_t size, int node);
+/* page_alloc_ready() - true once memory was handed over (before: use memblock). */
+bool page_alloc_ready(void);
 
 /* alloc_pages_node() - @size bytes (page multiple) aligned to @align on @node, or 0. */
 uint64_t alloc_pages_node(int node, uint64_t size, uint64_t align);
