@@ -189,6 +189,7 @@ def smp_cases():
                             r"Console: brcm,bcm2835-aux-uart at 0x3f215040",
                             r"cpu@3: spin-table", brought(1, 4)]))
     out += dynamic_cases()
+    out += plugin_cases()
     out.append(Case("arm64-lse", B("arm64", smp=4, cpu="max", append="run=" + PERCPU),
                     expect=[r"percpu: this_cpu ops use LSE", brought(1, 4)]))
     out.append(Case("arm64-lse-forced-llsc",
@@ -196,6 +197,18 @@ def smp_cases():
                     expect=[r"percpu: this_cpu ops use LL/SC \(ARMv8.0 exclusives; LSE present, "
                             r"not used\)",
                             brought(1, 4)]))
+    return out
+
+
+def plugin_cases():
+    """Cases from tests/qemu/cases_*.py: each module's cases(r) gets this module as r."""
+    import glob
+    import importlib
+    out = []
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "cases_*.py"))):
+        mod = importlib.import_module(os.path.splitext(os.path.basename(path))[0])
+        out += mod.cases(sys.modules[__name__])
     return out
 
 

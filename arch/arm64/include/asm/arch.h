@@ -63,4 +63,20 @@ static inline uint64_t arch_counter_freq(void)
 	return read_sysreg(cntfrq_el0);
 }
 
+/* the encoding of "ret", for the execute-from-data fault test */
+#define ARCH_RET_INSN	0xd65f03c0u
+
+/* arch_sync_icache() - instructions written to [addr, addr+size) become fetchable */
+static inline void arch_sync_icache(uintptr_t addr, size_t size)
+{
+	uintptr_t p;
+
+	for (p = addr & ~63UL; p < addr + size; p += 64)
+		__asm__ __volatile__("dc cvau, %0" : : "r"(p) : "memory");
+	__asm__ __volatile__("dsb ish" : : : "memory");
+	for (p = addr & ~63UL; p < addr + size; p += 64)
+		__asm__ __volatile__("ic ivau, %0" : : "r"(p) : "memory");
+	__asm__ __volatile__("dsb ish\n\tisb" : : : "memory");
+}
+
 #endif

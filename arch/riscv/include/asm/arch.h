@@ -57,4 +57,14 @@ static inline uint64_t arch_counter(void)
 
 uint64_t arch_counter_freq(void);
 
+/* the encoding of "ret" (jalr x0, 0(ra)), for the execute-from-data fault test */
+#define ARCH_RET_INSN	0x00008067u
+
+/* arch_sync_icache() - instructions written to [addr, addr+size) become fetchable here */
+static inline void arch_sync_icache(uintptr_t addr, size_t size)
+{
+	(void)addr, (void)size;
+	__asm__ __volatile__("fence.i" : : : "memory");
+}
+
 #endif
