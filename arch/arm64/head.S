@@ -5,6 +5,9 @@
  * starts the ELF directly), MMU off, at EL2 or EL1. We drop EL2 to EL1, mask interrupts,
  * install the vector table, apply our own relocations (the image is a PIE and may run
  * anywhere), clear BSS, take the boot stack and call arm64_start_primary() in C.
+ *
+ * Stacks: C runs on SP_EL0 (SPSel = 0); exceptions switch to SP_EL1, which points at a
+ * per-CPU exception stack, so that a fault on an overflowed stack is still reported.
  */
 #include <asm/layout.h>
 
@@ -54,9 +57,14 @@ primary_entry:
 	b.hs	4f
 	stp	xzr, xzr, [x2], #16
 	b	3b
-4:	adrp	x2, boot_stack
+4:	msr	spsel, #1
+	adrp	x2, boot_exc_stack
+	add	x2, x2, :lo12:boot_exc_stack
+	add	sp, x2, #EXC_STACK_SIZE		/* SP_EL1: exceptions only */
+	msr	spsel, #0
+	adrp	x2, boot_stack
 	add	x2, x2, :lo12:boot_stack
-	add	sp, x2, #BOOT_STACK_SIZE
+	add	sp, x2, #BOOT_STACK_SIZE	/* SP_EL0: everything else */
 	mov	x29, xzr
 	mov	x0, x19
 	mov	x1, x20
@@ -118,9 +126,11 @@ el2_to_el1:
 /*
  * Secondary CPUs. PSCI CPU_ON enters secondary_entry_psci with x0 = logical CPU number;
  * spin-table CPUs jump to secondary_entry_spin with nothing, and find their number by
- * looking their MPIDR up in secondary_boot.hwid[]. Both then load their stack and their
- * per-CPU base (TPIDR_EL1) before any C runs, and call arm64_secondary_start(cpu).
- * The boot CPU cleaned secondary_boot and __per_cpu_offset to the point of coherency.
+ * looking their MPIDR up in secondary_boot.hwid[]. Both then turn the MMU on with the
+ * boot CPU's tables (their stack may be mapped only there), load their exception stack
+ * (SP_EL1), stack (SP_EL0) and per-CPU base (TPIDR_EL1) before any C runs, and call
+ * arm64_secondary_start(cpu). The boot CPU cleaned secondary_boot, __per_cpu_offset and
+ * arm64_mmu_regs to the point of coherency: they are read here with the caches off.
  */
 #define SB_STACK	0		/* offsetof(struct secondary_boot, stack_top) */
 #define SB_HWID		(8 * 512)	/* offsetof(..., hwid), NR_CPUS = 512 */
@@ -161,13 +171,51 @@ secondary_common:
 	add	x3, x3, :lo12:secondary_boot
 	ldr	x4, [x3, x19, lsl #3]		/* stack_top[cpu] */
 	cbz	x4, 3f				/* no boot data for us: park */
-	mov	sp, x4
 	adrp	x3, __per_cpu_offset
 	add	x3, x3, :lo12:__per_cpu_offset
-	ldr	x4, [x3, x19, lsl #3]
-	msr	tpidr_el1, x4
+	ldr	x20, [x3, x19, lsl #3]
+	bl	secondary_mmu_on
+	adrp	x3, arm64_exc_stack_top
+	add	x3, x3, :lo12:arm64_exc_stack_top
+	ldr	x5, [x3, x19, lsl #3]		/* written with caches on: read after MMU on */
+	msr	spsel, #1
+	mov	sp, x5
+	msr	spsel, #0
+	mov	sp, x4
+	msr	tpidr_el1, x20
 	mov	x29, xzr
 	mov	x0, x19
 	bl	arm64_secondary_start
 3:	wfe
 	b	3b
+
+/*
+ * secondary_mmu_on - what arch_secondary_mmu_on() does for the boot CPU, without a stack:
+ * drop stale TLB entries, load MAIR/TCR/TTBR0 from arm64_mmu_regs, enable MMU and caches.
+ * The code runs identity mapped, so execution goes on at the next instruction. Clobbers
+ * x0-x3.
+ */
+#define MMU_MAIR_TCR	0		/* offsetof(struct arm64_mmu_regs, mair) */
+#define MMU_TTBR_SCTLR	16		/* offsetof(..., ttbr) */
+
+secondary_mmu_on:
+	adrp	x0, arm64_mmu_regs
+	add	x0, x0, :lo12:arm64_mmu_regs
+	ldp	x1, x2, [x0, #MMU_MAIR_TCR]
+	ldp	x3, x0, [x0, #MMU_TTBR_SCTLR]
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	msr	mair_el1, x1
+	msr	tcr_el1, x2
+	msr	ttbr0_el1, x3
+	isb
+	msr	sctlr_el1, x0
+	isb
+	ret
+
+/* the boot CPU's exception stack (secondaries' come from their node, arch_cpu_start) */
+	.section .bss.exc_stack, "aw", %nobits
+	.balign	16
+boot_exc_stack:
+	.space	EXC_STACK_SIZE

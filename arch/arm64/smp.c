@@ -1,11 +1,15 @@
 /*
- * smp.c (arm64) - starting secondary CPUs (PSCI CPU_ON or spin-table) and waiting.
+ * smp.c (arm64) - starting secondary CPUs (PSCI CPU_ON or spin-table) and waiting. Each
+ * secondary gets an exception stack on its node before it starts (head.S loads it into
+ * SP_EL1); the boot CPU's is static (head.S).
  */
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
 #include <pcpurt/psci.h>
 #include <pcpurt/dt.h>
 #include <pcpurt/irq.h>
+#include <pcpurt/memblock.h>
+#include <asm/layout.h>
 #include <asm/percpu.h>
 
 _Static_assert(__builtin_offsetof(struct secondary_boot, hwid) == 8 * 512, "head.S SB_HWID");
@@ -27,8 +31,21 @@ static const char *psci_error(long rc)
 	}
 }
 
+/* top of each secondary's exception stack; head.S reads it once its MMU is on */
+extern uintptr_t arm64_exc_stack_top[NR_CPUS];
+uintptr_t arm64_exc_stack_top[NR_CPUS];
+
 int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why)
 {
+	if (!arm64_exc_stack_top[cpu]) {
+		uint64_t base = memblock_alloc_node(EXC_STACK_SIZE, 16, e->node, NULL);
+
+		if (!base) {
+			*why = "no memory for its exception stack";
+			return -1;
+		}
+		arm64_exc_stack_top[cpu] = base + EXC_STACK_SIZE;
+	}
 	if (e->method == DT_EN_PSCI) {
 		long rc = psci_call(psci_cpu_on_fn(), e->hwid, (uintptr_t)secondary_entry_psci,
 				    cpu);
@@ -53,9 +70,9 @@ int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char *
 
 void arm64_secondary_start(unsigned int cpu);
 
+/* head.S comes here with the MMU on and the stacks and per-CPU base loaded. */
 void arm64_secondary_start(unsigned int cpu)
 {
-	arch_secondary_mmu_on();
 	arch_cpu_wake_init(cpu);
 	secondary_start(cpu);
 }

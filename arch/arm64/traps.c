@@ -1,9 +1,11 @@
 /*
  * traps.c (arm64) - decode exceptions taken to EL1. Nothing is expected yet except the
- * trap self-test's breakpoint, so every other exception ends the run through panic_frame
- * with ESR, ELR, FAR and the registers.
+ * trap self-test's breakpoint, so every other exception ends the run with a PANIC line
+ * (what mm/ knows about the faulting address first, e.g. a stack guard page), ESR, ELR,
+ * FAR and the registers. Handlers run on this CPU's exception stack (vectors.S).
  */
 #include <pcpurt/arch.h>
+#include <pcpurt/mmu.h>
 #include <pcpurt/panic.h>
 #include <pcpurt/printk.h>
 #include <asm/trap.h>
@@ -15,9 +17,10 @@
 
 static volatile int selftest_hits;
 
+/* kernel code runs with SP_EL0 (EL1t); EL1h means on the exception stack already */
 static const char *const vector_names[16] = {
-	"sync (EL1t)", "irq (EL1t)", "fiq (EL1t)", "serror (EL1t)",
 	"sync", "irq", "fiq", "serror",
+	"sync (EL1h)", "irq (EL1h)", "fiq (EL1h)", "serror (EL1h)",
 	"sync (lower EL)", "irq (lower EL)", "fiq (lower EL)", "serror (lower EL)",
 	"sync (AArch32)", "irq (AArch32)", "fiq (AArch32)", "serror (AArch32)",
 };
@@ -65,11 +68,35 @@ static const char *fsc_name(uint64_t esr)
 	return "other fault";
 }
 
+/* " at level N" for the fault kinds that carry the table level in the FSC. */
+static const char *fsc_level(uint64_t esr)
+{
+	static const char *const names[4] = {
+		" at level 0", " at level 1", " at level 2", " at level 3",
+	};
+
+	return (esr & 0x3f) <= 0x0f ? names[esr & 3] : "";
+}
+
+static bool is_abort(unsigned int ec)
+{
+	return ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25;
+}
+
+/* ", write" / ", read" / ", fetch" for an abort: data aborts give WnR in ESR bit 6. */
+static const char *abort_access(unsigned int ec, uint64_t esr)
+{
+	if (ec == 0x20 || ec == 0x21)
+		return ", fetch";
+	return esr & (1UL << 6) ? ", write" : ", read";
+}
+
 void arm64_trap(struct trap_frame *f);
 
 void arm64_trap(struct trap_frame *f)
 {
 	unsigned int ec = ESR_EC(f->esr);
+	const char *reason = NULL;
 	char cause[96];
 	int i;
 
@@ -79,21 +106,26 @@ void arm64_trap(struct trap_frame *f)
 		f->elr += 4;
 		return;
 	}
-	if (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25)
-		snprintf(cause, sizeof(cause), "%s, %s (%s)", ec_name(ec), fsc_name(f->esr),
+	if (is_abort(ec)) {
+		snprintf(cause, sizeof(cause), "%s, %s%s%s (%s)", ec_name(ec), fsc_name(f->esr),
+			 fsc_level(f->esr), abort_access(ec, f->esr),
 			 vector_names[f->vector & 15]);
-	else
+		reason = mm_fault_reason(f->far);
+	} else {
 		snprintf(cause, sizeof(cause), "%s (%s)", ec_name(ec), vector_names[f->vector & 15]);
+	}
 	panic_begin();
-	printk("PANIC: CPU%u: %s: ESR=0x%08llx ELR=0x%016llx FAR=0x%016llx\n", panic_cpu(), cause,
-	       (unsigned long long)f->esr, (unsigned long long)f->elr,
-	       (unsigned long long)f->far);
+	printk("PANIC: CPU%u: %s%s%s: ESR=0x%08llx ELR=0x%016llx FAR=0x%016llx\n", panic_cpu(),
+	       reason ? reason : "", reason ? ": " : "", cause, (unsigned long long)f->esr,
+	       (unsigned long long)f->elr, (unsigned long long)f->far);
 	for (i = 0; i < 30; i += 3)
 		printk(" x%-2d %016llx  x%-2d %016llx  x%-2d %016llx\n", i,
 		       (unsigned long long)f->x[i], i + 1, (unsigned long long)f->x[i + 1], i + 2,
 		       (unsigned long long)f->x[i + 2]);
 	printk(" x30 %016llx  sp  %016llx  spsr %08llx\n", (unsigned long long)f->x[30],
 	       (unsigned long long)f->sp, (unsigned long long)f->spsr);
+	if (reason)
+		panic_end("%s: %s", reason, cause);
 	panic_end("unexpected exception: %s", cause);
 }
 

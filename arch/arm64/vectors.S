@@ -2,6 +2,12 @@
  * vectors.S (arm64) - the EL1 exception vector table and the register save/restore
  * around arm64_trap(). Every slot saves the full register file into a struct trap_frame
  * on the current stack, so C sees the interrupted state and can resume it by returning.
+ *
+ * Kernel code runs on SP_EL0 (head.S), so its exceptions arrive in the "current EL with
+ * SP_EL0" group (slots 0-3) and the frame goes on SP_EL1, this CPU's exception stack:
+ * a fault on an overflowed stack is reported from a good one. Slots 4-7 are exceptions
+ * taken while already on the exception stack (inside a handler, or before head.S set
+ * the stacks up).
  */
 #define FRAME_SIZE	304	/* sizeof(struct trap_frame), 16-byte aligned */
 
@@ -17,11 +23,11 @@
 	.balign	2048
 	.globl	vectors
 vectors:
-	vector_slot 0	/* current EL, SP_EL0: sync */
+	vector_slot 0	/* current EL, SP_EL0 (kernel code): sync */
 	vector_slot 1	/* irq */
 	vector_slot 2	/* fiq */
 	vector_slot 3	/* serror */
-	vector_slot 4	/* current EL, SP_ELx: sync */
+	vector_slot 4	/* current EL, SP_EL1 (exception stack): sync */
 	vector_slot 5
 	vector_slot 6
 	vector_slot 7
@@ -49,8 +55,12 @@ trap_common:
 	stp	x24, x25, [sp, #192]
 	stp	x26, x27, [sp, #208]
 	stp	x28, x29, [sp, #224]
-	add	x1, sp, #FRAME_SIZE
-	stp	x30, x1, [sp, #240]		/* lr, interrupted sp */
+	cmp	x0, #4
+	b.hs	1f
+	mrs	x1, sp_el0			/* interrupted code ran on SP_EL0 */
+	b	2f
+1:	add	x1, sp, #FRAME_SIZE		/* ... or on this stack */
+2:	stp	x30, x1, [sp, #240]		/* lr, interrupted sp */
 	mrs	x1, elr_el1
 	mrs	x2, spsr_el1
 	stp	x1, x2, [sp, #256]
