@@ -1,6 +1,7 @@
 /*
  * percpu_dynamic.c - the runtime's dynamic per-CPU allocator: pcpu_default set up on the
- * first chunk, with the "km" chunk backend.
+ * first chunk, with the "vm" chunk backend when the MMU gives a vmalloc area, else "km"
+ * (`percpu_chunks=km|vm` chooses).
  *
  * km: a new chunk is physically contiguous memory per group, taken from the page
  * allocator, fully populated at creation. Every chunk must keep the first chunk's
@@ -19,6 +20,7 @@
 #include <pcpurt/printk.h>
 #include <pcpurt/run.h>
 #include <pcpurt/smp.h>
+#include <pcpurt/vmalloc.h>
 #include <string.h>
 
 extern struct pcpu_first_chunk pcpu_first_chunk;
@@ -149,6 +151,120 @@ static const struct pcpu_backend km_backend = {
 	.meta_free = km_meta_free,
 };
 
+/*
+ * vm: a new chunk is a reserved range of the vmalloc area spanning all groups at the first
+ * chunk's offsets; nothing is mapped until the allocator populates pages, and then each
+ * CPU's page comes from that CPU's node. Depopulating unmaps (with TLB maintenance on
+ * every CPU) and frees the pages.
+ */
+static unsigned long vm_chunks_created, vm_chunks_destroyed, vm_pages_in, vm_pages_out;
+
+static size_t vm_span(const struct pcpu_layout *l)
+{
+	size_t span = 0;
+	unsigned int g;
+
+	for (g = 0; g < group_count(l); g++)
+		span = MAX(span, goff(l, g) + gsize(l, g));
+	return span;
+}
+
+static int vm_chunk_create(void *priv, const struct pcpu_layout *l, uintptr_t *base,
+			   void **cookie)
+{
+	uintptr_t va = vm_reserve(vm_span(l), PCPU_PAGE_SIZE, VM_KIND_PERCPU);
+
+	if (!va)
+		return -1;
+	*base = va;
+	*cookie = NULL;
+	__atomic_fetch_add(&vm_chunks_created, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void vm_depopulate(void *priv, const struct pcpu_layout *l, uintptr_t base, void *cookie,
+			  unsigned int page_start, unsigned int page_end)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < l->nr_cpus; cpu++)
+		vm_unmap_pages(base + l->unit_off[cpu] + page_start * PCPU_PAGE_SIZE,
+			       (page_end - page_start) * PCPU_PAGE_SIZE);
+	__atomic_fetch_add(&vm_pages_out, (unsigned long)(page_end - page_start) * l->nr_cpus,
+			   __ATOMIC_RELAXED);
+}
+
+static int vm_populate(void *priv, const struct pcpu_layout *l, uintptr_t base, void *cookie,
+		       unsigned int page_start, unsigned int page_end)
+{
+	size_t size = (page_end - page_start) * PCPU_PAGE_SIZE;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < l->nr_cpus; cpu++) {
+		uintptr_t va = base + l->unit_off[cpu] + page_start * PCPU_PAGE_SIZE;
+
+		if (vm_map_pages(va, size, cpu_to_node(cpu), true)) {
+			while (cpu--)
+				vm_unmap_pages(base + l->unit_off[cpu] +
+					       page_start * PCPU_PAGE_SIZE, size);
+			return -1;
+		}
+	}
+	__atomic_fetch_add(&vm_pages_in, (unsigned long)(page_end - page_start) * l->nr_cpus,
+			   __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void vm_chunk_destroy(void *priv, const struct pcpu_layout *l, uintptr_t base,
+			     void *cookie)
+{
+	unsigned int cpu;
+
+	/* the allocator depopulates first; anything still mapped goes now */
+	for (cpu = 0; cpu < l->nr_cpus; cpu++)
+		vm_unmap_pages(base + l->unit_off[cpu], l->unit_size);
+	vm_release(base);
+	__atomic_fetch_add(&vm_chunks_destroyed, 1, __ATOMIC_RELAXED);
+}
+
+static const struct pcpu_backend vm_backend = {
+	.name = "vm",
+	.populated_on_create = false,
+	.chunk_create = vm_chunk_create,
+	.chunk_destroy = vm_chunk_destroy,
+	.populate = vm_populate,
+	.depopulate = vm_depopulate,
+	.meta_alloc = km_meta_alloc,
+	.meta_free = km_meta_free,
+};
+
+/* percpu_chunks=km|vm: the chunk backend (vm needs the MMU's vmalloc area) */
+static const struct pcpu_backend *chosen_backend;
+
+static int set_chunks(const char *v)
+{
+	if (!strcmp(v, "km"))
+		chosen_backend = &km_backend;
+	else if (!strcmp(v, "vm"))
+		chosen_backend = &vm_backend;
+	else
+		return -1;
+	return 0;
+}
+DEFINE_BOOT_PARAM("percpu_chunks", set_chunks);
+
+/* percpu_backend_print() - the chunk backend's counters, one line. */
+void percpu_backend_print(void)
+{
+	if (chosen_backend == &vm_backend)
+		printk("percpu: vm chunks: %lu created, %lu destroyed; %lu unit pages populated, "
+		       "%lu depopulated\n", vm_chunks_created, vm_chunks_destroyed, vm_pages_in,
+		       vm_pages_out);
+	else
+		printk("percpu: km chunks: %lu created, %lu destroyed\n", km_chunks_created,
+		       km_chunks_destroyed);
+}
+
 static unsigned int this_cpu_number(void)
 {
 	return smp_processor_id();
@@ -160,7 +276,7 @@ void percpu_dynamic_init(void)
 	const struct pcpu_first_chunk *fc = &pcpu_first_chunk;
 	struct pcpu_config cfg = {
 		.layout = &layout,
-		.backend = &km_backend,
+		.backend = NULL,
 		.kind = allocator_kind,
 		.first_base = fc->base,
 		.static_size = fc->static_size,
@@ -170,6 +286,12 @@ void percpu_dynamic_init(void)
 		.this_cpu = this_cpu_number,
 	};
 
+	if (!chosen_backend || (chosen_backend == &vm_backend && !vm_vmalloc_size())) {
+		if (chosen_backend)
+			pr_warn("percpu: vm chunks need the vmalloc area (MMU), using km\n");
+		chosen_backend = vm_vmalloc_size() ? &vm_backend : &km_backend;
+	}
+	cfg.backend = chosen_backend;
 	layout = (struct pcpu_layout){
 		.nr_cpus = nr_cpu_ids,
 		.nr_units = fc->nr_units,
@@ -182,8 +304,8 @@ void percpu_dynamic_init(void)
 	};
 	if (pcpu_allocator_init(&pcpu_default, &cfg))
 		panic("percpu: cannot set up the dynamic allocator");
-	printk("percpu: dynamic allocator %s, km chunks, %zu dynamic + %zu reserved bytes per "
-	       "unit in the first chunk\n", pcpu_allocator_name(allocator_kind), fc->dyn_size,
+	printk("percpu: dynamic allocator %s, %s chunks, %zu dynamic + %zu reserved bytes per "
+	       "unit in the first chunk\n", pcpu_allocator_name(allocator_kind), chosen_backend->name, fc->dyn_size,
 	       fc->reserved_size);
 }
 

@@ -10,6 +10,7 @@
 #include <pcpurt/percpu.h>
 #include <pcpurt/printk.h>
 #include <pcpurt/run.h>
+#include <pcpurt/vmalloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,20 @@ static unsigned int online_nodes(void)
 	return n;
 }
 
+/*
+ * secondary_stack() - the top of @cpu's stack, from its node: in the vmalloc region with
+ * a guard page below when the MMU maps pages, else plain memory. 0 when out of memory.
+ */
+static uint64_t secondary_stack(unsigned int cpu)
+{
+	uint64_t stack;
+
+	if (vm_vmalloc_size())
+		return vm_alloc_stack(SECONDARY_STACK_SIZE, cpu_to_node(cpu));
+	stack = memblock_alloc_node(SECONDARY_STACK_SIZE, 16, cpu_to_node(cpu), NULL);
+	return stack ? stack + SECONDARY_STACK_SIZE : 0;
+}
+
 void smp_bring_up(void)
 {
 	unsigned int cpu, failed = 0;
@@ -119,13 +134,13 @@ void smp_bring_up(void)
 
 		if (num_online_cpus() >= max_cpus)
 			break;
-		stack = memblock_alloc_node(SECONDARY_STACK_SIZE, 16, cpu_to_node(cpu), NULL);
+		stack = secondary_stack(cpu);
 		if (!stack) {
 			printk("CPU%u: failed to come online (no memory for its stack)\n", cpu);
 			failed++;
 			continue;
 		}
-		secondary_boot.stack_top[cpu] = cpu == silent_cpu ? 0 : stack + SECONDARY_STACK_SIZE;
+		secondary_boot.stack_top[cpu] = cpu == silent_cpu ? 0 : stack;
 		/* the secondary reads these with its MMU and caches off */
 		arch_dcache_clean_inval(&secondary_boot, sizeof(secondary_boot));
 		arch_dcache_clean_inval(&__per_cpu_offset[cpu], sizeof(__per_cpu_offset[0]));

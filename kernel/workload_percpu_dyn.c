@@ -78,6 +78,7 @@ static int stress_after(void)
 
 	percpu_balance_step();
 	pcpu_allocator_print_stats(&pcpu_default);
+	percpu_backend_print();
 	problems = pcpu_allocator_check(&pcpu_default);
 	if (problems)
 		return test_fail("allocator metadata check found %u problems", problems);

@@ -42,6 +42,16 @@ int pcpu_embed_first_chunk(const void *tmpl, size_t static_size, size_t reserved
 		fc->group_node[g] = node;
 	}
 
+	/* Linux: groups too far apart for the vmalloc area fail, to fall back to pages */
+	pcpu_place_groups(ai, areas, &fc->base, &fc->max_distance);
+	if (ops->vm_total && fc->max_distance > ops->vm_total / 4 * 3) {
+		pr_warn("percpu: max_distance=0x%zx too large for vmalloc space 0x%zx\n",
+			fc->max_distance, ops->vm_total);
+		for (g = 0; g < ai->nr_groups; g++)
+			ops->free(areas[g], ai->groups[g].nr_units * ai->unit_size, ops->ctx);
+		return -PCPU_EINVAL;
+	}
+
 	/* copy the template into used units, give back unused units and tails */
 	for (g = 0; g < ai->nr_groups; g++) {
 		struct pcpu_group_info *gi = &ai->groups[g];
@@ -59,7 +69,6 @@ int pcpu_embed_first_chunk(const void *tmpl, size_t static_size, size_t reserved
 				ops->free(unit + size_sum, ai->unit_size - size_sum, ops->ctx);
 		}
 	}
-	pcpu_place_groups(ai, areas, &fc->base, &fc->max_distance);
 	pcpu_print_embedded(ai, NULL);
 
 	/* pcpu_setup_first_chunk(): check the layout and derive cpu -> unit */

@@ -150,5 +150,7 @@ void setup_per_cpu_areas(void);
 void percpu_dynamic_init(void);
 /* percpu_balance_step() - run the allocator's balancing if it asked for it. */
 void percpu_balance_step(void);
+/* percpu_backend_print() - the chunk backend's counters (chunks, pages in and out), one line. */
+void percpu_backend_print(void);
 
 #endif

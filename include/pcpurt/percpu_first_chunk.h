@@ -17,6 +17,25 @@ struct pcpu_fc_ops {
 	void (*free)(uintptr_t addr, size_t size, void *ctx);
 	int (*cpu_to_node)(unsigned int cpu, void *ctx);
 	void *ctx;
+	/*
+	 * Size of the virtual area dynamic chunks are placed in; 0: no limit. Embedding
+	 * fails (-PCPU_EINVAL, after a warning) when the groups lie more than three quarters
+	 * of it apart, as Linux's does when a page first chunk is there to fall back to.
+	 */
+	size_t vm_total;
+};
+
+/* What the page first chunk needs: pages mapped one by one into a virtual range. */
+struct pcpu_page_fc_ops {
+	/* reserve @size bytes of contiguous virtual space; 0 on failure */
+	uintptr_t (*vm_reserve)(size_t size, void *ctx);
+	void (*vm_release)(uintptr_t va, void *ctx);
+	/* back the page at @va with a new page of @node (falling back to any); 0 or < 0 */
+	int (*alloc_map)(uintptr_t va, int node, void *ctx);
+	/* unmap the page at @va and free it */
+	void (*unmap_free)(uintptr_t va, void *ctx);
+	int (*cpu_to_node)(unsigned int cpu, void *ctx);
+	void *ctx;
 };
 
 /* What the first chunk ended up as: pcpu_setup_first_chunk()'s globals, in one place. */
@@ -47,5 +66,17 @@ int pcpu_embed_first_chunk(const void *tmpl, size_t static_size, size_t reserved
 			   size_t dyn_size, size_t atom_size, const struct pcpu_topology *topo,
 			   const struct pcpu_fc_ops *ops, pcpu_info_alloc_fn_t info_alloc,
 			   void *info_ctx, struct pcpu_first_chunk *fc);
+
+/*
+ * pcpu_page_first_chunk() - Linux's page first chunk: the layout from
+ * pcpu_build_alloc_info() with page atoms, one group (distances ignored) and the early
+ * minimum of dynamic space; each unit's pages from its CPU's node, mapped into one
+ * contiguous virtual range; template copied; "percpu: N 4K pages/cpu s r d" and the
+ * pcpu-alloc lines printed; @fc filled. 0, or a negative PCPU_E* with nothing left.
+ */
+int pcpu_page_first_chunk(const void *tmpl, size_t static_size, size_t reserved_size,
+			  const struct pcpu_topology *topo, const struct pcpu_page_fc_ops *ops,
+			  pcpu_info_alloc_fn_t info_alloc, void *info_ctx,
+			  struct pcpu_first_chunk *fc);
 
 #endif

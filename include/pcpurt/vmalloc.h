@@ -28,4 +28,12 @@ const char *vmalloc_fault_reason(uintptr_t addr);
 /* vm_vmalloc_size() - usable size of the region (the `vmalloc=` boot parameter caps it) */
 size_t vm_vmalloc_size(void);
 
+/* pages mapped and unmapped since boot, ranges reserved now */
+void vm_stats(unsigned long *mapped, unsigned long *unmapped, unsigned int *ranges);
+/*
+ * vm_alloc_stack() - a stack of @size bytes from pages of @node with an unmapped guard
+ * page below it (registered with mm_register_stack_guard()); returns its top, or 0.
+ */
+uintptr_t vm_alloc_stack(size_t size, int node);
+
 #endif

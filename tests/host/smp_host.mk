@@ -8,9 +8,10 @@
 #   memblock_test   mm/memblock.c: merging, splitting, top-down aligned allocation, nodes
 #                   and fallback, running out, randomized run against a byte-map model
 #   embed_test      percpu/embed.c + percpu/alloc_info.c with recording malloc callbacks
+#   page_fc_test    percpu/page_fc.c (page first chunk) and embed's three-quarters rule
 
 SMP_HOST_TESTS := $(HOSTO)/cpumask_test $(HOSTO)/cpu_map_test $(HOSTO)/memblock_test \
-		  $(HOSTO)/embed_test
+		  $(HOSTO)/embed_test $(HOSTO)/page_fc_test
 SMP_HOST_HDRS  := include/pcpurt/compiler.h include/pcpurt/printk.h tests/host/smp_host.mk \
 		  tests/host/test_util.h
 
@@ -41,6 +42,14 @@ $(HOSTO)/embed_test: tests/host/embed_test.c percpu/embed.c percpu/alloc_info.c 
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/embed_test.c percpu/embed.c \
 		percpu/alloc_info.c
+
+$(HOSTO)/page_fc_test: tests/host/page_fc_test.c percpu/page_fc.c percpu/embed.c \
+		       percpu/alloc_info.c include/pcpurt/percpu_first_chunk.h \
+		       include/pcpurt/percpu_layout.h $(SMP_HOST_HDRS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/page_fc_test.c percpu/page_fc.c \
+		percpu/embed.c percpu/alloc_info.c
 
 .PHONY: test-smp-host
 test-smp-host: $(SMP_HOST_TESTS)
