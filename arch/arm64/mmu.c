@@ -160,7 +160,10 @@ static uint64_t *build_l2(const struct dt_info *dt, uint64_t base)
 	return l2;
 }
 
-/* Fill the identity map of the lower 512 GiB. Returns mixed GiBs, or -1 (image too big). */
+/*
+ * Fill the identity map of the lower 512 GiB. Returns how many GiBs were split into 2 MiB
+ * blocks, or -1 (image too big for the page-table pool).
+ */
 static int build_idmap(const struct dt_info *dt)
 {
 	int gib, mixed = 0;
@@ -191,7 +194,7 @@ static int build_idmap(const struct dt_info *dt)
 		mixed += !image;
 	}
 	l0_table[0] = table_entry(l1_idmap);
-	return mixed;
+	return nr_l2_used;
 }
 
 static void inval_dcache_range(uintptr_t start, uintptr_t end)
@@ -204,9 +207,9 @@ static void inval_dcache_range(uintptr_t start, uintptr_t end)
 int arch_mmu_init(const struct dt_info *dt)
 {
 	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xf;
-	int mixed = build_idmap(dt);
+	int split = build_idmap(dt);
 
-	if (mixed < 0)
+	if (split < 0)
 		return -1;
 	if (parange > 5)
 		parange = 5;
@@ -227,7 +230,7 @@ int arch_mmu_init(const struct dt_info *dt)
 	arch_dcache_clean_inval(&arm64_mmu_regs, sizeof(arm64_mmu_regs));
 	snprintf(mmu_desc, sizeof(mmu_desc),
 		 "4K pages, %d-bit VA, kernel W^X (text RX, rodata R, data RW NX), "
-		 "RAM/devices identity mapped (%d mixed GiB in 2M blocks)", VA_BITS, mixed);
+		 "RAM/devices identity mapped (%d GiB in 2M blocks)", VA_BITS, split);
 	return 0;
 }
 

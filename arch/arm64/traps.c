@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #define ESR_EC(esr)	(((esr) >> 26) & 0x3f)
+#define ESR_FNV		(1UL << 10)	/* abort: FAR not valid */
 #define EC_BRK64	0x3c
 #define SELFTEST_BRK	0x5c3
 
@@ -110,9 +111,11 @@ void arm64_trap(struct trap_frame *f)
 		snprintf(cause, sizeof(cause), "%s, %s%s%s (%s)", ec_name(ec), fsc_name(f->esr),
 			 fsc_level(f->esr), abort_access(ec, f->esr),
 			 vector_names[f->vector & 15]);
-		reason = mm_fault_reason(f->far);
+		if (!(f->esr & ESR_FNV))
+			reason = mm_fault_reason(f->far);
 	} else {
-		snprintf(cause, sizeof(cause), "%s (%s)", ec_name(ec), vector_names[f->vector & 15]);
+		snprintf(cause, sizeof(cause), "%s (%s)", ec_name(ec),
+			 vector_names[f->vector & 15]);
 	}
 	panic_begin();
 	printk("PANIC: CPU%u: %s%s%s: ESR=0x%08llx ELR=0x%016llx FAR=0x%016llx\n", panic_cpu(),
