@@ -157,7 +157,8 @@ static const struct pcpu_backend km_backend = {
  * CPU's page comes from that CPU's node. Depopulating unmaps (with TLB maintenance on
  * every CPU) and frees the pages.
  */
-static unsigned long vm_chunks_created, vm_chunks_destroyed, vm_pages_in, vm_pages_out;
+static unsigned long vm_chunks_created, vm_chunks_destroyed, vm_pages_in, vm_pages_out,
+		     vm_pages_with_chunks;
 
 static size_t vm_span(const struct pcpu_layout *l)
 {
@@ -218,11 +219,13 @@ static int vm_populate(void *priv, const struct pcpu_layout *l, uintptr_t base, 
 static void vm_chunk_destroy(void *priv, const struct pcpu_layout *l, uintptr_t base,
 			     void *cookie)
 {
+	unsigned long pages = 0;
 	unsigned int cpu;
 
-	/* the allocator depopulates first; anything still mapped goes now */
+	/* pages still populated go with the chunk */
 	for (cpu = 0; cpu < l->nr_cpus; cpu++)
-		vm_unmap_pages(base + l->unit_off[cpu], l->unit_size);
+		pages += vm_unmap_pages(base + l->unit_off[cpu], l->unit_size);
+	__atomic_fetch_add(&vm_pages_with_chunks, pages, __ATOMIC_RELAXED);
 	vm_release(base);
 	__atomic_fetch_add(&vm_chunks_destroyed, 1, __ATOMIC_RELAXED);
 }
@@ -257,9 +260,10 @@ DEFINE_BOOT_PARAM("percpu_chunks", set_chunks);
 void percpu_backend_print(void)
 {
 	if (chosen_backend == &vm_backend)
-		printk("percpu: vm chunks: %lu created, %lu destroyed; %lu unit pages populated, "
-		       "%lu depopulated\n", vm_chunks_created, vm_chunks_destroyed, vm_pages_in,
-		       vm_pages_out);
+		printk("percpu: vm chunks: %lu created, %lu destroyed; %lu pages populated, "
+		       "%lu depopulated (%lu by balancing, %lu with their chunks)\n",
+		       vm_chunks_created, vm_chunks_destroyed, vm_pages_in,
+		       vm_pages_out + vm_pages_with_chunks, vm_pages_out, vm_pages_with_chunks);
 	else
 		printk("percpu: km chunks: %lu created, %lu destroyed\n", km_chunks_created,
 		       km_chunks_destroyed);

@@ -11,6 +11,8 @@
  */
 #include <pcpurt/arch.h>
 #include <pcpurt/memblock.h>
+#include <pcpurt/mmu.h>
+#include <pcpurt/vmalloc.h>
 #include <pcpurt/percpu.h>
 #include <pcpurt/percpu_first_chunk.h>
 #include <pcpurt/printk.h>
@@ -93,10 +95,25 @@ DEFINE_SMP_TEST("percpu-counter", counter_run,
 		"every CPU does this_cpu_inc on static 1/2/4/8-byte counters; sums = CPUs x K",
 		counter_before, counter_after);
 
-/* Is [base, base + size) inside memory of @node? */
+/* The node of the memory behind virtual address @va (through the page tables if mapped). */
+static int va_node(uintptr_t va)
+{
+	uint64_t pa = va;
+
+	if (vm_vmalloc_size() && !arch_translate(va, &pa, NULL))
+		return NUMA_NO_NODE;
+	return memblock_addr_node(pa);
+}
+
+/* Is every page of [base, base + size) in memory of @node? */
 static bool on_node(uintptr_t base, size_t size, int node)
 {
-	return memblock_addr_node(base) == node && memblock_addr_node(base + size - 1) == node;
+	size_t off;
+
+	for (off = 0; off < size; off += 4096)
+		if (va_node(base + off) != node)
+			return false;
+	return va_node(base + size - 1) == node;
 }
 
 static int identity_run(void)
@@ -116,7 +133,7 @@ static int identity_run(void)
 		err |= test_fail("CPU%u: variable outside its unit's static area", cpu);
 	if (!on_node(unit, pcpu_first_chunk.unit_size, node))
 		err |= test_fail("CPU%u: unit 0x%lx is on node %d, CPU is on node %d", cpu,
-				 (unsigned long)unit, memblock_addr_node(unit), node);
+				 (unsigned long)unit, va_node(unit), node);
 	if (this_cpu_read(magic) != MAGIC || this_cpu_read(aligned_var) != 7 ||
 	    this_cpu_read(read_mostly_var) != 0xabcd)
 		err |= test_fail("CPU%u: static initial values not copied", cpu);
@@ -126,7 +143,7 @@ static int identity_run(void)
 	    (uintptr_t)this_cpu_ptr(&page_var) % 4096)
 		err |= test_fail("CPU%u: aligned variants misaligned", cpu);
 	run_note("unit 0x%lx node %d (mem node %d), %lu idle wake-ups", (unsigned long)unit, node,
-		 memblock_addr_node(unit), this_cpu_read(idle_wakeups));
+		 va_node(unit), this_cpu_read(idle_wakeups));
 	return err;
 }
 

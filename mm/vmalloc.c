@@ -178,8 +178,9 @@ fail:
 	return -1;
 }
 
-void vm_unmap_pages(uintptr_t va, size_t size)
+size_t vm_unmap_pages(uintptr_t va, size_t size)
 {
+	size_t total = 0;
 	static uint64_t pas[64];
 	static DEFINE_SPINLOCK(batch_lock);
 	size_t off = 0;
@@ -202,8 +203,10 @@ void vm_unmap_pages(uintptr_t va, size_t size)
 		for (i = 0; i < n; i++)
 			page_put(pas[i]);
 		vm_pages_unmapped += n;
+		total += n;
 		spin_unlock_irqrestore(&batch_lock, flags);
 	}
+	return total;
 }
 
 const char *vmalloc_fault_reason(uintptr_t addr)
@@ -225,6 +228,19 @@ const char *vmalloc_fault_reason(uintptr_t addr)
 		return "unpopulated per-CPU page";
 	snprintf(why, sizeof(why), "vmalloc: unmapped page of a %s range", kind);
 	return why;
+}
+
+bool vm_area_of(uintptr_t addr, uintptr_t *start, size_t *size)
+{
+	unsigned long flags = spin_lock_irqsave(&vm_lock);
+	int i = find_area(addr);
+
+	if (i >= 0) {
+		*start = areas[i].va;
+		*size = areas[i].size;
+	}
+	spin_unlock_irqrestore(&vm_lock, flags);
+	return i >= 0;
 }
 
 void vm_stats(unsigned long *mapped, unsigned long *unmapped, unsigned int *ranges)

@@ -16,8 +16,11 @@ void vm_release(uintptr_t va);
  * node); zeroed when @zero. 0, or -1 with nothing left mapped when memory is out.
  */
 int vm_map_pages(uintptr_t va, size_t size, int node, bool zero);
-/* vm_unmap_pages() - unmap [va, va+size), flush every CPU's TLB, free the pages. */
-void vm_unmap_pages(uintptr_t va, size_t size);
+/*
+ * vm_unmap_pages() - unmap [va, va+size), flush every CPU's TLB, free the pages; returns
+ * how many pages were mapped there.
+ */
+size_t vm_unmap_pages(uintptr_t va, size_t size);
 
 /* what a reserved range is for (named in fault reports) */
 #define VM_KIND_OTHER	0
@@ -28,6 +31,8 @@ const char *vmalloc_fault_reason(uintptr_t addr);
 /* vm_vmalloc_size() - usable size of the region (the `vmalloc=` boot parameter caps it) */
 size_t vm_vmalloc_size(void);
 
+/* vm_area_of() - the reserved range holding @addr: true and its start and size. */
+bool vm_area_of(uintptr_t addr, uintptr_t *start, size_t *size);
 /* pages mapped and unmapped since boot, ranges reserved now */
 void vm_stats(unsigned long *mapped, unsigned long *unmapped, unsigned int *ranges);
 /*
