@@ -161,6 +161,9 @@ void smp_bring_up(void)
 	       online_nodes() == 1 ? "" : "s", num_online_cpus(),
 	       num_online_cpus() == 1 ? "" : "s");
 	printk("smp: online CPUs %s%s\n", mask, failed ? " (some failed: see above)" : "");
+	/* the counter starts at reset on QEMU virt and the boards: firmware time included */
+	printk("smp: all online %llu us after reset (MMU on, per-CPU areas ready)\n",
+	       (unsigned long long)(arch_counter() * 1000000 / arch_counter_freq()));
 }
 
 /* Secondary CPUs reach here from their arch entry with their stack and base register set. */

@@ -575,6 +575,7 @@ def main():
     ap.add_argument("-j", "--jobs", type=int, default=max(1, min(2, os.cpu_count() or 1)),
                     help="QEMU runs at once")
     ap.add_argument("--out", default=os.path.join("docs", "benchmarks.md"))
+    ap.add_argument("--no-vm", action="store_true", help="skip the boot time / km-vm part")
     args = ap.parse_args()
     started = datetime.datetime.now().astimezone()
     t0 = time.monotonic()
@@ -602,6 +603,12 @@ def main():
     print_targets(plats)
     host_cmd = " ".join([args.host_tool, "-r", "build/bench/host.txt"] + args.host_args.split())
     text = markdown(plats, host_cmd, started)
+    if not args.no_qemu and not args.no_vm:
+        import bench_vm
+        print("== QEMU: boot time and km/vm stress ==", flush=True)
+        vm_text, vm_md = bench_vm.run(args.arch or ["arm64", "riscv64"], args.jobs)
+        print(vm_text)
+        text += "\n" + vm_md
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)
