@@ -218,10 +218,16 @@ const char *vmalloc_fault_reason(uintptr_t addr)
 
 	if (addr < arch_vmalloc_start() || addr >= arch_vmalloc_end())
 		return NULL;
-	flags = spin_lock_irqsave(&vm_lock);
+	/* a fault may come from a CPU holding the lock: never wait for it here */
+	flags = arch_local_irq_save();
+	if (!spin_trylock(&vm_lock)) {
+		arch_local_irq_restore(flags);
+		return "vmalloc: address in the vmalloc area (range table busy)";
+	}
 	i = find_area(addr);
 	kind = i < 0 ? NULL : kind_names[areas[i].kind < 3 ? areas[i].kind : 0];
-	spin_unlock_irqrestore(&vm_lock, flags);
+	spin_unlock(&vm_lock);
+	arch_local_irq_restore(flags);
 	if (!kind)
 		return "vmalloc: address in no reserved range";
 	if (!strcmp(kind, "per-CPU chunk"))

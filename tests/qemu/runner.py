@@ -115,7 +115,8 @@ def disable_hart0(case):
 
 
 def dynamic_cases():
-    """The dynamic allocator: stress on all CPUs, both allocators, misuse, stats."""
+    """The dynamic allocator: stress on all CPUs, both allocators, misuse, stats (vm chunks:
+    the default with the page-granular MMU; cases_vm.py runs km too)."""
     B = qemu.Boot
     out = []
     for arch in ("arm64", "riscv64"):
@@ -125,7 +126,7 @@ def dynamic_cases():
                     f"{arch}-stress-{n}cpu-{kind}",
                     B(arch, smp=n, nodes=2, mem_mb=2048,
                       append=f"percpu_allocator={kind} run=percpu-alloc,percpu-stress"),
-                    expect=[rf"percpu: dynamic allocator {kind}, km chunks",
+                    expect=[rf"percpu: dynamic allocator {kind}, vm chunks",
                             rf"percpu stats \({kind} allocator",
                             r"run: percpu-stress: PASS", brought(2, n)],
                     reject=[r"[1-9]\d* zero / ", r"/ [1-9]\d* pattern errors"], timeout=180))
