@@ -4,7 +4,9 @@
  * Entry contract (SBI, Linux RISC-V boot): S-mode, a0 = hart id, a1 = DTB, MMU off. The
  * boot hart can be any hart. We mask interrupts, install the trap vector, apply our own
  * relocations (the image is a PIE and may run anywhere), clear BSS, take the boot stack
- * and call riscv_start_primary() in C.
+ * and the boot trap stack (sscratch, see trap.S) and call riscv_start_primary() in C.
+ * Secondaries turn translation on here, before they touch their stacks (which may live
+ * in the vmalloc region, not identity mapped).
  */
 #include <asm/layout.h>
 
@@ -32,6 +34,7 @@ _head:
 primary_entry:
 	csrw	sie, zero
 	csrw	sip, zero
+	csrw	sscratch, zero			/* no trap stack yet */
 	/*
 	 * Hart lottery, as Linux's head.S has: only the first hart here is the boot hart.
 	 * OpenSBI 1.1 marks a hart START_PENDING before it stores the start address, so a
@@ -73,6 +76,10 @@ primary_entry:
 4:	lla	sp, boot_stack
 	li	t0, BOOT_STACK_SIZE
 	add	sp, sp, t0
+	lla	t0, boot_trap_stack
+	li	t1, TRAP_STACK_SIZE
+	add	t0, t0, t1
+	csrw	sscratch, t0
 	mv	tp, zero
 	mv	a0, s0
 	mv	a1, s1
@@ -118,24 +125,42 @@ stray_hart:
 boot_lottery:
 	.word	0
 
-	.section .text.entry, "ax"
+	/* the boot hart's trap stack (secondaries' come from smp.c) */
+	.section .bss.boot_trap_stack, "aw", @nobits
+	.balign	16
+boot_trap_stack:
+	.skip	TRAP_STACK_SIZE
+
 /*
  * Secondary harts: SBI HSM hart_start enters here in S-mode with a0 = hart id and
- * a1 = the opaque value, our logical CPU number. Stack and per-CPU base (tp) are loaded
- * before any C runs; then riscv_secondary_start(cpu, hartid).
+ * a1 = the opaque value, our logical CPU number. Translation goes on first, with the
+ * tables the boot hart made (riscv_satp, 0: stay untranslated), then the stack, the
+ * trap stack (sscratch) and the per-CPU base (tp) are loaded before any C runs; then
+ * riscv_secondary_start(cpu, hartid).
  */
 	.section .text.entry, "ax"
 	.globl	secondary_entry
 secondary_entry:
 	csrw	sie, zero
 	csrw	sip, zero
+	csrw	sscratch, zero
 	lla	t0, trap_entry
 	csrw	stvec, t0
+	lla	t0, riscv_satp
+	ld	t0, 0(t0)
+	beqz	t0, 1f
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+1:	slli	t1, a1, 3
 	lla	t0, secondary_boot		/* stack_top[] is its first member */
-	slli	t1, a1, 3
 	add	t0, t0, t1
 	ld	sp, 0(t0)
-	beqz	sp, 1f				/* no boot data for us: park */
+	beqz	sp, 2f				/* no boot data for us: park */
+	lla	t0, riscv_trap_stack_top
+	add	t0, t0, t1
+	ld	t0, 0(t0)
+	csrw	sscratch, t0
 	lla	t0, __per_cpu_offset
 	add	t0, t0, t1
 	ld	tp, 0(t0)
@@ -143,5 +168,5 @@ secondary_entry:
 	mv	a0, a1
 	mv	a1, t0
 	call	riscv_secondary_start
-1:	wfi
-	j	1b
+2:	wfi
+	j	2b

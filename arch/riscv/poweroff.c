@@ -1,7 +1,8 @@
 /*
  * poweroff.c (riscv) - end the run. The SiFive test finisher the tree names (QEMU virt's
- * test@100000) makes QEMU exit with the status; without one, SBI system reset (SRST)
- * shuts down, and the legacy SBI shutdown call is the last resort.
+ * test@100000) makes QEMU exit with the status; without one (boards, QEMU sifive_u), SBI
+ * system reset (SRST) shuts down, and the legacy SBI shutdown call is the last resort.
+ * Nothing is assumed at build time: the same Image runs on every riscv64 machine.
  */
 #include <pcpurt/arch.h>
 #include <pcpurt/dt.h>
@@ -10,7 +11,7 @@
 #define FINISHER_PASS	0x5555
 #define FINISHER_FAIL	0x3333
 
-static uintptr_t finisher = PLATFORM_TEST_FINISHER;
+static uintptr_t finisher;	/* none until the tree names one */
 static uint32_t timebase;
 
 void arch_dt_init(const struct dt_info *dt)

@@ -1,10 +1,15 @@
 /*
- * smp.c (riscv) - starting harts through SBI HSM hart_start, and waiting.
+ * smp.c (riscv) - starting harts through SBI HSM hart_start (each with its own trap
+ * stack), and waiting.
  */
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
+#include <pcpurt/memblock.h>
+#include <pcpurt/page_alloc.h>
 #include <pcpurt/printk.h>
+#include <asm/layout.h>
 #include <asm/sbi.h>
+#include <asm/trap.h>
 
 extern char secondary_entry[];
 
@@ -25,10 +30,34 @@ static const char *sbi_error(long e)
 	}
 }
 
+uintptr_t riscv_trap_stack_top[NR_CPUS];
+
+/* trap_stack() - a trap stack for @cpu on its node (identity mapped memory), or 0. */
+static uintptr_t trap_stack(unsigned int cpu, int node)
+{
+	uint64_t base;
+
+	if (riscv_trap_stack_top[cpu])
+		return riscv_trap_stack_top[cpu];
+	if (page_alloc_ready())
+		base = alloc_pages_node(node, TRAP_STACK_SIZE, 4096);
+	else
+		base = memblock_alloc_node(TRAP_STACK_SIZE, 16, node, NULL);
+	return base ? base + TRAP_STACK_SIZE : 0;
+}
+
+/* Runs on the boot hart: the CPU's trap stack first, then SBI hart_start. */
 int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why)
 {
-	struct sbiret r = sbi_ecall(SBI_EXT_HSM, 0, e->hwid, (uintptr_t)secondary_entry, cpu);
+	struct sbiret r;
 
+	riscv_trap_stack_top[cpu] = trap_stack(cpu, e->node);
+	if (!riscv_trap_stack_top[cpu]) {
+		*why = "no memory for its trap stack";
+		return -1;
+	}
+	smp_mb();
+	r = sbi_ecall(SBI_EXT_HSM, 0, e->hwid, (uintptr_t)secondary_entry, cpu);
 	if (r.error) {
 		*why = sbi_error(r.error);
 		return (int)r.error;
@@ -38,9 +67,9 @@ int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char *
 
 void riscv_secondary_start(unsigned int cpu, unsigned long hartid);
 
+/* From head.S, translation on, on its own stack; hartid bit 63: came through stray_hart. */
 void riscv_secondary_start(unsigned int cpu, unsigned long hartid)
 {
-	arch_secondary_mmu_on();
 	if (hartid >> 63)
 		printk("CPU%u: hart %lu entered at the boot entry (SBI hart start race), "
 		       "joined as a secondary\n", cpu, hartid & ~(1UL << 63));

@@ -1,6 +1,13 @@
 /*
- * trap.S (riscv) - the S-mode trap vector: saves every register into a struct trap_frame
- * on the current stack, calls riscv_trap(), and resumes the interrupted code on return.
+ * trap.S (riscv) - the S-mode trap vector: saves every register into a struct trap_frame,
+ * calls riscv_trap(), and resumes the interrupted code on return.
+ *
+ * The frame goes on this hart's trap stack, never on the interrupted stack, so that a
+ * stack overflow (a store into the guard page below it) can still be reported. While the
+ * hart runs outside a trap, sscratch holds its trap stack's top; the entry swaps it with
+ * sp and sets sscratch to 0 for the time of the handler. A trap inside the handler then
+ * finds 0 and stays on the stack it is on. The frame's x[0] slot keeps the value sscratch
+ * gets back on return. sscratch 0 (before the trap stack exists) means "no switch".
  */
 #define FRAME_SIZE	288	/* sizeof(struct trap_frame) */
 
@@ -8,12 +15,22 @@
 	.balign	4
 	.globl	trap_entry
 trap_entry:
-	addi	sp, sp, -FRAME_SIZE
+	csrrw	sp, sscratch, sp		/* sp = trap stack top, sscratch = old sp */
+	bnez	sp, 1f
+	csrrw	sp, sscratch, sp		/* 0: nested, stay where we are (sscratch 0) */
+1:	addi	sp, sp, -FRAME_SIZE
+	sd	x5, 40(sp)
+	sd	x6, 48(sp)
+	csrrw	t0, sscratch, zero		/* the interrupted sp if we switched, else 0 */
+	addi	t1, sp, FRAME_SIZE
+	bnez	t0, 2f
+	mv	t0, t1				/* nested: interrupted sp is just above */
+	li	t1, 0				/* and sscratch stays 0 on return */
+2:	sd	t0, 16(sp)			/* interrupted sp */
+	sd	t1, 0(sp)			/* sscratch on return */
 	sd	x1, 8(sp)
 	sd	x3, 24(sp)
 	sd	x4, 32(sp)
-	sd	x5, 40(sp)
-	sd	x6, 48(sp)
 	sd	x7, 56(sp)
 	sd	x8, 64(sp)
 	sd	x9, 72(sp)
@@ -39,8 +56,6 @@ trap_entry:
 	sd	x29, 232(sp)
 	sd	x30, 240(sp)
 	sd	x31, 248(sp)
-	addi	t0, sp, FRAME_SIZE
-	sd	t0, 16(sp)			/* interrupted sp */
 	csrr	t0, sepc
 	sd	t0, 256(sp)
 	csrr	t0, sstatus
@@ -57,6 +72,8 @@ trap_entry:
 	csrw	sepc, t0
 	ld	t0, 264(sp)
 	csrw	sstatus, t0
+	ld	t0, 0(sp)
+	csrw	sscratch, t0
 	ld	x1, 8(sp)
 	ld	x3, 24(sp)
 	ld	x4, 32(sp)
@@ -87,5 +104,5 @@ trap_entry:
 	ld	x29, 232(sp)
 	ld	x30, 240(sp)
 	ld	x31, 248(sp)
-	addi	sp, sp, FRAME_SIZE
+	ld	sp, 16(sp)			/* the interrupted sp, last */
 	sret

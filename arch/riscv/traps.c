@@ -1,15 +1,16 @@
 /*
- * traps.c (riscv) - decode S-mode traps. Nothing is expected yet except the trap
- * self-test's ebreak, so every other trap ends the run through panic with scause, sepc,
- * stval and the registers.
+ * traps.c (riscv) - decode S-mode traps. Expected are the trap self-test's ebreak and
+ * spurious page faults on vmalloc addresses another hart has just mapped (the tables
+ * allow the access: fence and retry). Every other trap ends the run through panic with
+ * scause, sepc, stval, what the address is (a stack guard page, a page without the needed
+ * permission) and the registers. Traps run on a per-hart trap stack (trap.S).
  */
 #include <pcpurt/arch.h>
+#include <pcpurt/mmu.h>
 #include <pcpurt/panic.h>
 #include <pcpurt/printk.h>
 #include <asm/trap.h>
 #include <stdio.h>
-
-#define CAUSE_BREAKPOINT 3
 
 static volatile int selftest_hits;
 static volatile uintptr_t selftest_pc;
@@ -30,11 +31,40 @@ static const char *const reg_names[32] = {
 
 void riscv_trap(struct trap_frame *f);
 
+static bool is_page_fault(unsigned long code)
+{
+	return code == CAUSE_FETCH_PAGE_FAULT || code == CAUSE_LOAD_PAGE_FAULT ||
+	       code == CAUSE_STORE_PAGE_FAULT;
+}
+
+/*
+ * describe_fault() - the panic's cause for exception @code at @addr: what mm/ knows of
+ * the address first ("kernel stack overflow: ..."), and for a page fault on a mapped
+ * page the permissions that refused it.
+ */
+static void describe_fault(char *buf, size_t size, unsigned long code, uintptr_t addr)
+{
+	const char *name = code < ARRAY_SIZE(exc_names) ? exc_names[code] : "exception";
+	const char *reason = NULL;
+	unsigned int prot;
+	int n = 0;
+
+	if (is_page_fault(code))
+		reason = mm_fault_reason(addr);
+	if (reason)
+		n = snprintf(buf, size, "%s: ", reason);
+	n += snprintf(buf + n, size - n, "%s", name);
+	if (is_page_fault(code) && !reason && arch_translate(addr, NULL, &prot))
+		snprintf(buf + n, size - n, " (permission: page is %c%c%c)",
+			 prot & VM_PROT_READ ? 'r' : '-', prot & VM_PROT_WRITE ? 'w' : '-',
+			 prot & VM_PROT_EXEC ? 'x' : '-');
+}
+
 void riscv_trap(struct trap_frame *f)
 {
 	bool irq = f->scause >> 63;
 	unsigned long code = f->scause & ~(1UL << 63);
-	char cause[64];
+	char cause[128];
 	int i;
 
 	if (!irq && code == CAUSE_BREAKPOINT && f->sepc == selftest_pc) {
@@ -42,11 +72,12 @@ void riscv_trap(struct trap_frame *f)
 		f->sepc += 4;
 		return;
 	}
+	if (!irq && is_page_fault(code) && riscv_mmu_spurious_fault(code, f->stval, f->sepc))
+		return;
 	if (irq)
 		snprintf(cause, sizeof(cause), "unexpected interrupt %lu", code);
 	else
-		snprintf(cause, sizeof(cause), "%s",
-			 code < ARRAY_SIZE(exc_names) ? exc_names[code] : "exception");
+		describe_fault(cause, sizeof(cause), code, f->stval);
 	panic_begin();
 	printk("PANIC: CPU%u: %s: scause=0x%lx sepc=0x%016lx stval=0x%016lx\n", panic_cpu(),
 	       cause, (unsigned long)f->scause, (unsigned long)f->sepc,
