@@ -49,6 +49,7 @@ static uintptr_t trap_stack(unsigned int cpu, int node)
 /* Runs on the boot hart: the CPU's trap stack first, then SBI hart_start. */
 int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why)
 {
+	bool fresh = !riscv_trap_stack_top[cpu];
 	struct sbiret r;
 
 	riscv_trap_stack_top[cpu] = trap_stack(cpu, e->node);
@@ -58,6 +59,16 @@ int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char *
 	}
 	smp_mb();
 	r = sbi_ecall(SBI_EXT_HSM, 0, e->hwid, (uintptr_t)secondary_entry, cpu);
+	if (r.error && fresh) {
+		/* the hart will not run: give its trap stack back to the allocator it came from */
+		uint64_t base = riscv_trap_stack_top[cpu] - TRAP_STACK_SIZE;
+
+		riscv_trap_stack_top[cpu] = 0;
+		if (page_alloc_ready())
+			free_pages(base, TRAP_STACK_SIZE);
+		else
+			memblock_free(base, TRAP_STACK_SIZE);
+	}
 	if (r.error) {
 		*why = sbi_error(r.error);
 		return (int)r.error;
