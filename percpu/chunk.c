@@ -36,13 +36,18 @@ static unsigned int chunk_slot(const struct pcpu_allocator *pa, const struct pcp
 	return pcpu_size_to_slot(pa, chunk->contig_bytes);
 }
 
-/* Takes a chunk off its slot list, keeping the slot's no-fit boundary on a listed entry. */
+/*
+ * Takes a chunk off its slot list, keeping the slot's no-fit boundary on a listed entry. A
+ * chunk in slot 0 is on no list (its entry points to itself).
+ */
 static void slot_unlink(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 {
 	int s = chunk->slot;
 
-	if (s < 0)
+	if (s <= 0) {
+		chunk->slot = -1;
 		return;
+	}
 	if (pa->nofit[s] == &chunk->list)
 		pa->nofit[s] = chunk->list.next;
 	pcpu_list_del(&chunk->list);
@@ -50,7 +55,10 @@ static void slot_unlink(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 }
 
 /*
- * Files a dynamic chunk on the slot list matching its hints after they changed. Bitmap
+ * Files a dynamic chunk on the slot list matching its hints after they changed. A full chunk
+ * (slot 0) is on no list: no request ever searches slot 0, and leaving a list costs nothing
+ * for its neighbours, so freeing into a full chunk (the common case with many live objects)
+ * touches no other chunk's metadata; chunk->slot still says 0. Bitmap
  * chunks that change slot, or may sit in the slot's no-fit region, go to the head of the
  * list, ahead of that region, so a chunk whose hint changed is looked at again. Area-map chunks
  * move only when their slot changes, like the original: to the head when they gained free space, to
@@ -64,7 +72,10 @@ void pcpu_chunk_relocate(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 	if (chunk->reserved)
 		return;
 	slot = chunk_slot(pa, chunk);
-	if (!pa->ops->skip_budget) {
+	if (!slot) {
+		slot_unlink(pa, chunk);
+		chunk->nofit = false;
+	} else if (!pa->ops->skip_budget) {
 		if (old == (int)slot)
 			return;
 		slot_unlink(pa, chunk);
@@ -241,16 +252,127 @@ static unsigned int by_addr_upper(const struct pcpu_allocator *pa, uintptr_t add
 	return lo;
 }
 
-/* The created chunk whose [base, base + unit_size) holds addr, or NULL. O(log chunks). */
+/*
+ * Address hash: a chunk's first unit [base, base + unit_size) touches at most three granules
+ * of 2^addr_hash_shift <= unit_size bytes, and a granule is touched by at most two chunks, so
+ * a lookup hashes the address's granule and tests the one or two chunks filed under it: one
+ * or two cache lines of the table whatever the number of chunks, where a binary search over
+ * the sorted table walks log2(chunks) dependent lines.
+ */
+static unsigned int hash_home(const struct pcpu_allocator *pa, uintptr_t key)
+{
+	return (unsigned int)((uint64_t)key * 0x9e3779b97f4a7c15ULL >> 32) &
+	       (pa->addr_hash_cap - 1);
+}
+
+static void hash_put(uintptr_t *tab, unsigned int cap, unsigned int home, uintptr_t key,
+		     struct pcpu_chunk *chunk)
+{
+	unsigned int i;
+
+	for (i = home; tab[2 * i]; i = (i + 1) & (cap - 1))
+		;
+	tab[2 * i] = key;
+	tab[2 * i + 1] = (uintptr_t)chunk;
+}
+
+/* Granules [*first, *last] (keys, granule + 1) touched by the first unit of chunk base. */
+static void hash_keys(const struct pcpu_allocator *pa, uintptr_t base, uintptr_t *first,
+		      uintptr_t *last)
+{
+	*first = (base >> pa->addr_hash_shift) + 1;
+	*last = ((base + pa->layout.unit_size - 1) >> pa->addr_hash_shift) + 1;
+}
+
+/* Room for `more` entries at a load of at most one half; -1 if no memory for the table. */
+static int hash_reserve(struct pcpu_allocator *pa, unsigned int more)
+{
+	unsigned int cap = pa->addr_hash_cap ? pa->addr_hash_cap : 64, i, old = pa->addr_hash_cap;
+	uintptr_t *tab, *prev = pa->addr_hash;
+
+	while ((pa->addr_hash_used + more) * 2 > cap)
+		cap *= 2;
+	if (cap == old)
+		return 0;
+	tab = pcpu_meta_alloc(pa, cap * 2 * sizeof(uintptr_t));
+	if (!tab)
+		return -1;
+	pa->addr_hash = tab;
+	pa->addr_hash_cap = cap;
+	pa->addr_hash_shift = pcpu_fls(pa->layout.unit_size) - 1;
+	for (i = 0; i < old; i++)
+		if (prev[2 * i])
+			hash_put(tab, cap, hash_home(pa, prev[2 * i]), prev[2 * i],
+				 (struct pcpu_chunk *)prev[2 * i + 1]);
+	if (prev)
+		pcpu_meta_free(pa, prev, old * 2 * sizeof(uintptr_t));
+	return 0;
+}
+
+static void hash_insert(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	uintptr_t k, first, last;
+
+	hash_keys(pa, chunk->base, &first, &last);
+	for (k = first; k <= last; k++) {
+		hash_put(pa->addr_hash, pa->addr_hash_cap, hash_home(pa, k), k, chunk);
+		pa->addr_hash_used++;
+	}
+}
+
+/* Removes entry (key, chunk), shifting later entries of the probe run back into the hole. */
+static void hash_remove_one(struct pcpu_allocator *pa, uintptr_t key, struct pcpu_chunk *chunk)
+{
+	uintptr_t *tab = pa->addr_hash;
+	unsigned int mask = pa->addr_hash_cap - 1, i, j, h;
+
+	for (i = hash_home(pa, key); tab[2 * i]; i = (i + 1) & mask)
+		if (tab[2 * i] == key && tab[2 * i + 1] == (uintptr_t)chunk)
+			break;
+	if (!tab[2 * i])
+		return;
+	for (j = i;;) {
+		j = (j + 1) & mask;
+		if (!tab[2 * j])
+			break;
+		h = hash_home(pa, tab[2 * j]);
+		/* the entry at j may move to i if its home is not in (i, j] (cyclically) */
+		if (i <= j ? (h <= i || h > j) : (h <= i && h > j)) {
+			tab[2 * i] = tab[2 * j];
+			tab[2 * i + 1] = tab[2 * j + 1];
+			i = j;
+		}
+	}
+	tab[2 * i] = 0;
+	tab[2 * i + 1] = 0;
+	pa->addr_hash_used--;
+}
+
+static void hash_remove(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
+{
+	uintptr_t k, first, last;
+
+	hash_keys(pa, chunk->base, &first, &last);
+	for (k = first; k <= last; k++)
+		hash_remove_one(pa, k, chunk);
+}
+
+/* The created chunk whose [base, base + unit_size) holds addr, or NULL. O(1). */
 struct pcpu_chunk *pcpu_chunk_lookup(struct pcpu_allocator *pa, uintptr_t addr)
 {
-	unsigned int i = by_addr_upper(pa, addr);
-	struct pcpu_chunk *chunk;
+	const uintptr_t *tab = pa->addr_hash;
+	uintptr_t key = (addr >> pa->addr_hash_shift) + 1;
+	unsigned int i;
 
-	if (!i)
+	if (!tab)
 		return NULL;
-	chunk = pa->by_addr[i - 1];
-	return addr - chunk->base < pa->layout.unit_size ? chunk : NULL;
+	for (i = hash_home(pa, key); tab[2 * i]; i = (i + 1) & (pa->addr_hash_cap - 1)) {
+		struct pcpu_chunk *chunk = (struct pcpu_chunk *)tab[2 * i + 1];
+
+		if (tab[2 * i] == key && addr - chunk->base < pa->layout.unit_size)
+			return chunk;
+	}
+	return NULL;
 }
 
 static bool ranges_overlap(uintptr_t a, uintptr_t b, size_t len)
@@ -270,6 +392,8 @@ static int by_addr_insert(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 			(unsigned long)chunk->base);
 		return -1;
 	}
+	if (hash_reserve(pa, 3))
+		return -1;
 	if (pa->nr_by_addr == pa->by_addr_cap) {
 		unsigned int cap = pa->by_addr_cap ? pa->by_addr_cap * 2 : 16;
 		size_t esz = sizeof(struct pcpu_chunk *) + sizeof(uintptr_t);
@@ -293,6 +417,7 @@ static int by_addr_insert(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 	pa->by_addr[i] = chunk;
 	pa->by_addr_base[i] = chunk->base;
 	pa->nr_by_addr++;
+	hash_insert(pa, chunk);
 	return 0;
 }
 
@@ -300,6 +425,7 @@ static void by_addr_remove(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 {
 	unsigned int i = by_addr_upper(pa, chunk->base) - 1;
 
+	hash_remove(pa, chunk);
 	memmove(&pa->by_addr[i], &pa->by_addr[i + 1], (pa->nr_by_addr - i - 1) * sizeof(chunk));
 	memmove(&pa->by_addr_base[i], &pa->by_addr_base[i + 1],
 		(pa->nr_by_addr - i - 1) * sizeof(uintptr_t));

@@ -114,6 +114,10 @@ void pcpu_allocator_teardown(struct pcpu_allocator *pa)
 		pcpu_chunk_delete(pa, pa->first_chunk);
 	if (pa->reserved_chunk)
 		pcpu_chunk_delete(pa, pa->reserved_chunk);
+	if (pa->addr_hash)
+		pcpu_meta_free(pa, pa->addr_hash, pa->addr_hash_cap * 2 * sizeof(uintptr_t));
+	pa->addr_hash = NULL;
+	pa->addr_hash_cap = 0;
 	pa->by_addr = NULL;
 	pa->first_chunk = NULL;
 	pa->reserved_chunk = NULL;
@@ -481,7 +485,7 @@ bool pcpu_allocator_addr_info(struct pcpu_allocator *pa, const void *addr,
 }
 
 static unsigned int check_chunk(struct pcpu_allocator *pa, struct pcpu_chunk *chunk,
-				unsigned int *empty)
+				unsigned int *empty, unsigned int *unlisted)
 {
 	unsigned int errors = pa->ops->check(chunk), p, pop = 0, e = 0;
 
@@ -501,35 +505,45 @@ static unsigned int check_chunk(struct pcpu_allocator *pa, struct pcpu_chunk *ch
 		unsigned int want =
 		    chunk->nr_alloc ? pcpu_size_to_slot(pa, chunk->contig_bytes) : pa->nr_slots - 1;
 
-		if (chunk->slot != (int)want) {
-			pr_err("percpu check: chunk %#lx: in slot %d, belongs in %u\n",
-			       (unsigned long)chunk->base, chunk->slot, want);
+		if (chunk->slot != (int)want || pcpu_list_empty(&chunk->list) != !want) {
+			pr_err("percpu check: chunk %#lx: in slot %d (%slisted), belongs in %u\n",
+			       (unsigned long)chunk->base, chunk->slot,
+			       pcpu_list_empty(&chunk->list) ? "not " : "", want);
 			errors++;
 		}
 		*empty += e;
+		/* full chunks (slot 0) are on no list */
+		*unlisted += !want;
 	}
 	return errors;
 }
 
 unsigned int pcpu_allocator_check(struct pcpu_allocator *pa)
 {
-	unsigned int errors = 0, empty = 0, i, listed = 0, s;
+	unsigned int errors = 0, empty = 0, i, listed = 0, s, unlisted = 0, hashed = 0;
 	unsigned long irq;
 
 	if (!pa->ready)
 		return 0;
 	irq = spin_lock_irqsave(&pa->lock);
 	if (pa->reserved_chunk)
-		errors += check_chunk(pa, pa->reserved_chunk, &empty);
+		errors += check_chunk(pa, pa->reserved_chunk, &empty, &unlisted);
 	if (pa->first_chunk)
-		errors += check_chunk(pa, pa->first_chunk, &empty);
+		errors += check_chunk(pa, pa->first_chunk, &empty, &unlisted);
 	for (i = 0; i < pa->nr_by_addr; i++) {
-		errors += check_chunk(pa, pa->by_addr[i], &empty);
+		errors += check_chunk(pa, pa->by_addr[i], &empty, &unlisted);
 		if ((i && pa->by_addr[i - 1]->base >= pa->by_addr[i]->base) ||
-		    pa->by_addr_base[i] != pa->by_addr[i]->base) {
-			pr_err("percpu check: address table out of order at %u\n", i);
+		    pa->by_addr_base[i] != pa->by_addr[i]->base ||
+		    pcpu_chunk_lookup(pa, pa->by_addr[i]->base) != pa->by_addr[i] ||
+		    pcpu_chunk_lookup(pa, pa->by_addr[i]->base + pa->layout.unit_size - 1) !=
+			pa->by_addr[i]) {
+			pr_err("percpu check: address table or hash wrong at %u\n", i);
 			errors++;
 		}
+		hashed += (unsigned int)(((pa->by_addr[i]->base + pa->layout.unit_size - 1) >>
+					  pa->addr_hash_shift) -
+					 (pa->by_addr[i]->base >> pa->addr_hash_shift)) +
+			  1;
 	}
 	for (s = 0; s < pa->nr_slots; s++) {
 		struct pcpu_list *pos;
@@ -537,10 +551,15 @@ unsigned int pcpu_allocator_check(struct pcpu_allocator *pa)
 		for (pos = pa->slots[s].next; pos != &pa->slots[s]; pos = pos->next)
 			listed++;
 	}
-	if (empty != pa->nr_empty_pop_pages || listed != pa->nr_chunks ||
+	if (hashed != pa->addr_hash_used) {
+		pr_err("percpu check: %u address hash entries, %u expected\n", pa->addr_hash_used,
+		       hashed);
+		errors++;
+	}
+	if (empty != pa->nr_empty_pop_pages || listed + unlisted != pa->nr_chunks ||
 	    pa->nr_chunks != pa->nr_by_addr + !!pa->first_chunk) {
-		pr_err("percpu check: empty pages %u/%u, listed chunks %u/%u\n", empty,
-		       pa->nr_empty_pop_pages, listed, pa->nr_chunks);
+		pr_err("percpu check: empty pages %u/%u, listed chunks %u + %u full/%u\n", empty,
+		       pa->nr_empty_pop_pages, listed, unlisted, pa->nr_chunks);
 		errors++;
 	}
 	spin_unlock_irqrestore(&pa->lock, irq);

@@ -19,6 +19,7 @@
  *
  *   percpu-bench [-u unit_kib] [-c cpus] [-t seconds_per_case] [-m max_live] [-o file.md]
  *                [-s object] [-k bitmap|areamap] [-b fill_budget_seconds] [-r raw_lines]
+ *                [-l live]
  *
  * -r writes the results as `bench:` lines, the workload's format, for tests/qemu/bench.py.
  */
@@ -40,6 +41,7 @@ static const unsigned long *const lives = pcpu_bench_lives;
 struct result {
 	double alloc_ns, free_ns, meta_per_4k;
 	double bare_ns; /* alloc + free with zeroing turned off */
+	double bare_alloc_ns, bare_free_ns;
 	unsigned long ops;
 	unsigned int chunks;
 	bool done;
@@ -54,6 +56,7 @@ static double case_seconds = 0.5;
 static double fill_seconds; /* -b: fill budget, 0 = none */
 static unsigned long max_live = PCPU_BENCH_MAX_LIVE;
 static const char *only_case; /* -s: run one object case */
+static unsigned long only_live; /* -l: run one live count */
 static int only_kind = -1;    /* -k: run one allocator kind */
 static unsigned long unit_off[64];
 
@@ -156,9 +159,12 @@ static void run_case(enum pcpu_allocator_kind kind, const struct pcpu_bench_case
 	if (r->done) {
 		r->alloc_ns = (double)pr->zero.alloc_ticks / pr->zero.ops;
 		r->free_ns = (double)pr->zero.free_ticks / pr->zero.ops;
-		if (pr->bare.ops)
+		if (pr->bare.ops) {
 			r->bare_ns =
 			    (double)(pr->bare.alloc_ticks + pr->bare.free_ticks) / pr->bare.ops;
+			r->bare_alloc_ns = (double)pr->bare.alloc_ticks / pr->bare.ops;
+			r->bare_free_ns = (double)pr->bare.free_ticks / pr->bare.ops;
+		}
 	}
 	free(first);
 }
@@ -302,7 +308,7 @@ int main(int argc, char **argv)
 	unsigned int c, l, k;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "u:c:t:m:o:s:k:b:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "u:c:t:m:o:s:k:b:r:l:")) != -1) {
 		switch (opt) {
 		case 'u':
 			unit_size = strtoul(optarg, NULL, 0) * 1024;
@@ -328,6 +334,9 @@ int main(int argc, char **argv)
 		case 's':
 			only_case = optarg;
 			break;
+		case 'l':
+			only_live = strtoul(optarg, NULL, 0);
+			break;
 		case 'k': {
 			enum pcpu_allocator_kind kk;
 
@@ -340,7 +349,7 @@ int main(int argc, char **argv)
 			fprintf(stderr,
 				"usage: %s [-u unit_kib] [-c cpus] [-t s] [-m max_live] "
 				"[-o file.md] [-s object] [-k kind] [-b fill_budget_s] "
-				"[-r raw_lines]\n",
+				"[-r raw_lines] [-l live]\n",
 				argv[0]);
 			return 2;
 		}
@@ -368,7 +377,8 @@ int main(int argc, char **argv)
 				double t = now();
 
 				if ((only_case && strcmp(only_case, cases[c].name)) ||
-				    (only_kind >= 0 && only_kind != (int)k))
+				    (only_kind >= 0 && only_kind != (int)k) ||
+				    (only_live && only_live != lives[l]))
 					continue;
 				run_case(k ? PCPU_ALLOCATOR_AREAMAP : PCPU_ALLOCATOR_BITMAP,
 					 &cases[c], lives[l], &res[k][c][l], &raw[k][c][l]);
@@ -376,10 +386,11 @@ int main(int argc, char **argv)
 				if (res[k][c][l].done)
 					fprintf(stderr,
 						"  %-7s %-4s %4s: %8.0f ns alloc %8.0f ns free, "
-						"%u chunks (%.1f s)\n",
+						"bare %6.0f + %6.0f, %u chunks (%.1f s)\n",
 						k ? "areamap" : "bitmap", cases[c].name,
 						live_name(lives[l]), res[k][c][l].alloc_ns,
-						res[k][c][l].free_ns, res[k][c][l].chunks,
+						res[k][c][l].free_ns, res[k][c][l].bare_alloc_ns,
+						res[k][c][l].bare_free_ns, res[k][c][l].chunks,
 						now() - t);
 				else
 					fprintf(stderr, "  %-7s %-4s %4s: %s (%.1f s)\n",

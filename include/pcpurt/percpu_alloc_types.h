@@ -122,6 +122,15 @@ struct pcpu_allocator {
 	uintptr_t *by_addr_base;     /* their bases, searched without touching the chunks */
 	unsigned int nr_by_addr;
 	unsigned int by_addr_cap;
+	/*
+	 * free's address lookup: open-addressed hash of (granule + 1, chunk) pairs, a granule
+	 * being addr >> addr_hash_shift (at most unit size); a chunk is filed under each
+	 * granule its first unit touches
+	 */
+	uintptr_t *addr_hash;
+	unsigned int addr_hash_cap; /* entries (pairs), a power of two, or 0 */
+	unsigned int addr_hash_used;
+	unsigned int addr_hash_shift;
 	unsigned int nr_empty_pop_pages; /* over dynamic chunks */
 	unsigned int warn_left;		 /* warnings left (rate limit) */
 	/* statistics */
