@@ -1,14 +1,17 @@
 # pcpurt top-level Makefile.
 #
 #   make [ARCH=arm64|riscv64] [PLATFORM=qemu-virt|rpi4|visionfive2]   build the image
+#   make image PLATFORM=rpi4|visionfive2                               files for the card
 #   make run / make debug                                              boot it in QEMU
 #   make test                                                          every test
 #   make test-host / make test-qemu / make fuzz / make bench
 #
-# Output goes to build/<arch>-<platform>/ (runtime) and build/host/ (host tests, tools).
+# Output goes to build/<arch>-<platform>/ (pcpurt.elf, Image; objects in obj/; make image's
+# files in boot/) and build/host/ (host tests, tools).
 
-ARCH	 ?= arm64
 PLATFORM ?= qemu-virt
+# a board names its architecture: make image PLATFORM=visionfive2 needs no ARCH=
+ARCH	 ?= $(if $(filter visionfive2,$(PLATFORM)),riscv64,arm64)
 V	 ?= 0
 Q	 := $(if $(filter 1,$(V)),,@)
 
@@ -21,6 +24,7 @@ endif
 
 SRCARCH	:= $(if $(filter riscv64,$(ARCH)),riscv,arm64)
 O	:= build/$(ARCH)-$(PLATFORM)
+OBJ	:= $(O)/obj
 HOSTO	:= build/host
 LIBFDT	:= third_party/libfdt
 
@@ -31,6 +35,9 @@ HOSTCC	:= clang
 
 include platforms/$(PLATFORM)/platform.mk
 include arch/$(SRCARCH)/arch.mk
+ifeq ($(filter $(ARCH),$(PLATFORM_ARCHES)),)
+$(error PLATFORM $(PLATFORM) is $(PLATFORM_ARCHES) only, not ARCH=$(ARCH))
+endif
 
 VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -38,10 +45,9 @@ CFLAGS	:= --target=$(TARGET) -std=gnu11 -ffreestanding -fno-builtin -nostdinc -f
 	   -fno-stack-protector -fPIE -ffunction-sections -fdata-sections -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -isystem $(shell $(CC) -print-resource-dir)/include -Ilib/include -Iinclude \
 	   -Iarch/$(SRCARCH)/include -I$(LIBFDT) -MMD -MP \
-	   -DPCPURT_VERSION='"$(VERSION)"' -DPCPURT_ARCH='"$(ARCH)"' \
-	   -DPCPURT_PLATFORM='"$(PLATFORM)"' $(ARCH_CFLAGS) $(PLATFORM_CFLAGS)
+	   -DPCPURT_VERSION='"$(VERSION)"' -DPCPURT_ARCH='"$(ARCH)"' $(ARCH_CFLAGS)
 ASFLAGS	:= --target=$(TARGET) -Iinclude -Iarch/$(SRCARCH)/include -MMD -MP -D__ASSEMBLY__ \
-	   $(ARCH_ASFLAGS) $(PLATFORM_CFLAGS)
+	   $(ARCH_ASFLAGS)
 LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style=sysv --build-id=none --gc-sections --orphan-handling=error \
 	   -T $(O)/pcpurt.lds
 
@@ -50,7 +56,7 @@ SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_D
 	   $(wildcard percpu/*.c) \
 	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
 FDT_SRCS := fdt.c fdt_ro.c fdt_strerror.c fdt_addresses.c
-OBJS	:= $(patsubst %,$(O)/%.o,$(SRCS)) $(patsubst %,$(O)/libfdt/%.o,$(FDT_SRCS))
+OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS))
 
 .PHONY: all image run debug test test-host test-qemu fuzz bench clean deps libfdt help
 all: $(O)/pcpurt.elf $(O)/Image
@@ -71,17 +77,17 @@ $(O)/pcpurt.lds: boot/pcpurt.lds.S | $(LIBFDT)/libfdt.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) -E -P -x c $(ASFLAGS) -o $@ $<
 
-$(O)/%.c.o: %.c | $(LIBFDT)/libfdt.h
+$(OBJ)/%.c.o: %.c | $(LIBFDT)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(O)/%.S.o: %.S
+$(OBJ)/%.S.o: %.S
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(ASFLAGS) -c -o $@ $<
 
-$(O)/libfdt/%.o: $(LIBFDT)/% | $(LIBFDT)/libfdt.h
+$(OBJ)/libfdt/%.o: $(LIBFDT)/% | $(LIBFDT)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  CC      libfdt/$*"
 	$(Q)$(CC) $(CFLAGS) -Wno-sign-compare -c -o $@ $<
@@ -96,7 +102,17 @@ $(O)/Image: $(O)/pcpurt.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 	$(Q)python3 tools/check-image.py $@ $< $(ARCH)
 
+# make image: the Image plus what the platform's boot path needs (platforms/*/platform.mk).
+# A board's Image must be byte for byte the one of PLATFORM_CMP (qemu-virt): no flag may
+# make the builds differ. That build is made too and compared.
 image: all $(PLATFORM_IMAGE)
+ifneq ($(PLATFORM_CMP),)
+	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) PLATFORM=$(PLATFORM_CMP) all
+	$(Q)cmp build/$(ARCH)-$(PLATFORM_CMP)/Image $(O)/Image || \
+		{ echo "image: $(O)/Image differs from the $(PLATFORM_CMP) build's"; exit 1; }
+	@echo "  CMP     $(O)/Image = build/$(ARCH)-$(PLATFORM_CMP)/Image"
+endif
+	@echo "  READY   $(O)/boot/ (or $(O)/Image)"
 
 # ---- QEMU ------------------------------------------------------------------------------
 # make run [ARCH=..] [SMP=4] [NODES=2] [APPEND="run=..."] [BOOT_ARGS="--uboot"]
@@ -151,6 +167,6 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '2,9p' Makefile
+	@sed -n '2,11p' Makefile
 
 -include $(OBJS:.o=.d)

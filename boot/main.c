@@ -28,13 +28,20 @@ const struct boot_info *boot_info(void)
 	return bi;
 }
 
-/* Step 1: the platform's default UART, so that a broken tree can still be reported. */
-static void early_console(void)
+/*
+ * Step 1: the banner's first line. No console exists yet (no address is a UART on every
+ * machine): printk keeps it in the console buffer until the tree names the console.
+ */
+static void early_banner(void)
 {
-	console_init_default();
+	printk("\npcpurt %s (%s) booting\n", PCPURT_VERSION, PCPURT_ARCH);
 }
 
-/* Step 2: libfdt's full check before anything reads the tree. */
+/*
+ * Step 2: libfdt's full check before anything reads the tree. A tree that fails it is
+ * still asked for its console and test finisher, so that the report reaches the serial
+ * line and the exit status.
+ */
 static void check_device_tree(void)
 {
 	int err;
@@ -42,8 +49,12 @@ static void check_device_tree(void)
 	if (!bi->fdt)
 		fatal("device tree: none found (x0/a1 was 0 and no tree at the start of RAM)");
 	err = dt_check(bi->fdt, 0);
-	if (err)
+	if (err) {
+		dt_parse_unchecked(bi->fdt, &dt);
+		arch_dt_init(&dt);
+		console_init_dt(&dt, "stdout-path of the unchecked tree");
 		fatal("device tree: %s", fdt_strerror(err));
+	}
 }
 
 /* Step 3: the tree becomes struct dt_info; the image itself is reserved memory. */
@@ -54,10 +65,10 @@ static void parse_device_tree(void)
 	arch_dt_init(&dt);
 }
 
-/* Step 4: the console /chosen/stdout-path names (else the platform default stays). */
+/* Step 4: the console /chosen/stdout-path names; the buffered lines come out first. */
 static void init_console(void)
 {
-	console_init_dt(&dt);
+	console_init_dt(&dt, "stdout-path");
 }
 
 static const char *resv_kind_name(unsigned int k)
@@ -72,8 +83,6 @@ static void print_banner(void)
 {
 	int i;
 
-	printk("\npcpurt %s (%s, %s build) booting\n", PCPURT_VERSION, PCPURT_ARCH,
-	       PCPURT_PLATFORM);
 	printk("Entry: %s, boot CPU hwid 0x%llx, image at 0x%lx-0x%lx\n", bi->entry_mode,
 	       (unsigned long long)bi->boot_hwid, (unsigned long)bi->image_start,
 	       (unsigned long)bi->image_end - 1);
@@ -143,7 +152,7 @@ void boot_main(struct boot_info *info)
 	int rejected;
 
 	bi = info;
-	early_console();
+	early_banner();
 	check_device_tree();
 	parse_device_tree();
 	init_console();

@@ -2,8 +2,10 @@
  * console.c - pick the console UART and write to it.
  *
  * The driver is chosen by the first entry of the console node's compatible list that a
- * driver here knows (the tree lists compatibles most specific first). Until then, and when
- * the tree names no console, the platform default from platform.mk is used.
+ * driver here knows (the tree lists compatibles most specific first). There is no built-in
+ * default port: one Image boots on every board of its architecture, and an address that is
+ * a UART on one machine is RAM or a clock controller on another. Until the tree has named
+ * the console, output is kept in a small buffer and written out once the console is set.
  */
 #include <pcpurt/console.h>
 #include <pcpurt/dt.h>
@@ -18,6 +20,10 @@ static const struct uart_driver *cur_drv;
 static struct uart_port cur_port;
 static char desc[96];
 
+/* Output from before the console is known (banner lines, a broken-tree report). */
+static char early_buf[4096];
+static size_t early_len, early_lost;
+
 static const struct uart_driver *find_driver(const char *compat)
 {
 	size_t i;
@@ -28,8 +34,11 @@ static const struct uart_driver *find_driver(const char *compat)
 	return NULL;
 }
 
+/* use() - make @port the console and write out what was buffered until now. */
 static void use(const struct uart_driver *drv, struct uart_port port, const char *how)
 {
+	char note[64];
+
 	if (drv->setup)
 		drv->setup(&port);
 	if (!port.reg_io_width)
@@ -38,26 +47,23 @@ static void use(const struct uart_driver *drv, struct uart_port port, const char
 	cur_drv = drv;
 	snprintf(desc, sizeof(desc), "%s at 0x%lx (%s)", drv->compatible,
 		 (unsigned long)port.base, how);
+	if (early_len)
+		console_write(early_buf, early_len);
+	if (early_lost) {
+		snprintf(note, sizeof(note), "console: %zu early bytes lost\n", early_lost);
+		console_write(note, strlen(note));
+	}
+	early_len = early_lost = 0;
 }
 
-void console_init_default(void)
-{
-#if defined(PLATFORM_UART_COMPAT) && defined(PLATFORM_UART_BASE)
-	const struct uart_driver *drv = find_driver(PLATFORM_UART_COMPAT);
-
-	if (drv)
-		use(drv, (struct uart_port){ .base = PLATFORM_UART_BASE,
-					     .reg_shift = PLATFORM_UART_SHIFT,
-					     .reg_io_width = PLATFORM_UART_WIDTH },
-		    "platform default");
-#endif
-}
-
-const char *console_init_dt(const struct dt_info *dt)
+/* Pick the console from a parsed tree; the first time, the buffered output follows. */
+const char *console_init_dt(const struct dt_info *dt, const char *how)
 {
 	const char *c = dt->uart.compat;
 	const char *end = c + dt->uart.compat_len;
 
+	if (cur_drv)
+		return cur_drv->compatible;
 	if (!dt->uart.found)
 		return NULL;
 	for (; c && c < end; c += strlen(c) + 1) {
@@ -67,17 +73,29 @@ const char *console_init_dt(const struct dt_info *dt)
 			use(drv, (struct uart_port){ .base = dt->uart.base,
 						     .reg_shift = dt->uart.reg_shift,
 						     .reg_io_width = dt->uart.reg_io_width },
-			    "stdout-path");
+			    how);
 			return drv->compatible;
 		}
 	}
 	return NULL;
 }
 
+bool console_ready(void)
+{
+	return cur_drv != NULL;
+}
+
 void console_write(const char *s, size_t n)
 {
-	if (!cur_drv)
+	if (!cur_drv) {
+		size_t room = sizeof(early_buf) - early_len;
+		size_t take = n < room ? n : room;
+
+		memcpy(early_buf + early_len, s, take);
+		early_len += take;
+		early_lost += n - take;
 		return;
+	}
 	for (; n; n--, s++) {
 		if (*s == '\n')
 			cur_drv->putc(&cur_port, '\r');

@@ -1,9 +1,10 @@
 /*
  * console.h - the serial console printk writes to.
  *
- * A UART driver is chosen by the compatible of the node /chosen/stdout-path names; the
- * platform's default port (platforms/<board>/platform.mk) is used until then and when the
- * tree names none. Output only: the runtime reads no input.
+ * A UART driver is chosen by the compatible of the node /chosen/stdout-path names. Until
+ * then output is buffered (4 KiB) and written once the console is set; when the tree names
+ * no console pcpurt drives, nothing is printed (the exit status still tells the result).
+ * Output only: the runtime reads no input.
  */
 #ifndef PCPURT_CONSOLE_H
 #define PCPURT_CONSOLE_H
@@ -27,9 +28,12 @@ struct uart_driver {
 extern const struct uart_driver uart_pl011, uart_ns16550a, uart_dw_apb, uart_bcm2835_aux,
 	uart_sifive;
 
-void console_init_default(void);
-/* Returns the compatible picked, or NULL when the tree names no console we drive. */
-const char *console_init_dt(const struct dt_info *dt);
+/*
+ * Returns the compatible picked, or NULL when the tree names no console we drive. @how is
+ * shown by console_describe() ("stdout-path"). Only the first successful call counts.
+ */
+const char *console_init_dt(const struct dt_info *dt, const char *how);
+bool console_ready(void);
 void console_write(const char *s, size_t n);
 const char *console_describe(void);
 

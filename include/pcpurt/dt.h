@@ -129,6 +129,13 @@ int dt_check(const void *fdt, size_t bufsize);
  */
 int dt_parse(const void *fdt, struct dt_info *info);
 
+/*
+ * dt_parse_unchecked() - only /chosen (the console) and the test finisher into a zeroed
+ * @info. Used on a tree that failed dt_check(), to report the failure on the console and
+ * through the exit status: libfdt's getters stay within the header's sizes.
+ */
+void dt_parse_unchecked(const void *fdt, struct dt_info *info);
+
 /* dt_add_reserved() - record an extra reserved range (the image, the DTB). */
 void dt_add_reserved(struct dt_info *info, uint64_t base, uint64_t size, enum dt_resv_kind kind);
 

@@ -2,6 +2,7 @@
 #ifndef PCPURT_PSCI_H
 #define PCPURT_PSCI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PSCI_0_2_FN64_CPU_ON	0xc4000003U
@@ -15,5 +16,11 @@
 
 long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
 uint32_t psci_cpu_on_fn(void);
+
+struct trap_frame;
+/* True when @f is the semihosting probe trapping (semihosting absent): ELR stepped over. */
+bool arm64_semihosting_fixup(struct trap_frame *f);
+/* Whether semihosting answers (probed once, at the first question). */
+bool arm64_semihosting_present(void);
 
 #endif
