@@ -20,7 +20,8 @@ RISCV_UBOOT_LOAD = 0x84000000
 class Boot:
     def __init__(self, arch, build="qemu-virt", smp=1, nodes=1, dist=None, mem_mb=1024,
                  append="", how="image", dtb=None, cpu=None, machine_opts=(), extra=(),
-                 node_cpus=None, machine="virt"):
+                 node_cpus=None, machine="virt", semihosting=True, halt_after_result=None,
+                 image=None, uboot_cmds=None):
         self.arch = arch
         self.build_dir = os.path.join("build", f"{arch}-{build}")
         self.smp = smp
@@ -35,8 +36,17 @@ class Boot:
         self.extra = list(extra)
         self.node_cpus = node_cpus
         self.machine = machine
+        # arm64: -semihosting-config on the command line (off: as on a real board)
+        self.semihosting = semihosting
+        # machines with no way to power off (sifive_u: only gpio-restart): after the RESULT
+        # line, wait this many seconds, then stop QEMU and report the status "halted"
+        self.halt_after_result = halt_after_result
+        self.image_path = image          # a file other than <build>/Image (board packaging)
+        self.uboot_cmds = uboot_cmds     # U-Boot commands instead of the default booti ones
 
     def image(self):
+        if self.image_path:
+            return self.image_path
         return os.path.join(self.build_dir, "pcpurt.elf" if self.how == "elf" else "Image")
 
     def _numa_args(self):
@@ -70,8 +80,9 @@ class Boot:
             mopts.append(f"dumpdtb={dumpdtb}")
         m = ",".join([self.machine] + mopts)
         if self.arch == "arm64":
-            cmd = ["qemu-system-aarch64", "-M", m, "-cpu", self.cpu or "cortex-a72",
-                   "-semihosting-config", "enable=on,target=native"]
+            cmd = ["qemu-system-aarch64", "-M", m, "-cpu", self.cpu or "cortex-a72"]
+            if self.semihosting:
+                cmd += ["-semihosting-config", "enable=on,target=native"]
         else:
             cmd = ["qemu-system-riscv64", "-M", m, "-bios", "default"]
             if self.cpu:
@@ -98,6 +109,8 @@ class Boot:
 
     def uboot_script(self):
         """Commands typed at the U-Boot prompt, one per line."""
+        if self.uboot_cmds is not None:
+            return list(self.uboot_cmds)
         cmds = [f"setenv bootargs '{self.append}'"]
         if self.arch == "arm64":
             cmds += ["qfw load ${kernel_addr_r} ${ramdisk_addr_r}",
@@ -134,6 +147,7 @@ def run(boot, timeout, log_path=None):
     script = boot.uboot_script() if boot.how == "uboot" else []
     sent_stop = False
     status = None
+    result_at = None
     try:
         while True:
             left = timeout - (time.monotonic() - start)
@@ -159,8 +173,18 @@ def run(boot, timeout, log_path=None):
                         p.stdin.flush()
             elif p.poll() is not None:
                 break
+            if boot.halt_after_result is not None:
+                if result_at is None and re.search(rb"^RESULT: .*\n", out, re.M):
+                    result_at = time.monotonic()
+                if result_at is not None and p.poll() is None and \
+                        time.monotonic() - result_at > boot.halt_after_result:
+                    p.kill()
+                    p.wait()
+                    status = "halted"
+                    break
         try:
-            status = p.wait(timeout=max(0.1, min(5, timeout - (time.monotonic() - start))))
+            if status is None:
+                status = p.wait(timeout=max(0.1, min(5, timeout - (time.monotonic() - start))))
         except subprocess.TimeoutExpired:
             status = None
     finally:
