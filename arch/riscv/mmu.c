@@ -244,9 +244,12 @@ int arch_mmu_init(const struct dt_info *dt)
 
 	if (want48) {
 		levels = 4;
-		if (build_tables(dt, &ident_end) && try_satp(SATP_SV48))
+		if (!build_tables(dt, &ident_end))
+			snprintf(note, sizeof(note), " (tree: %s, but Sv48 tables did not fit)", why);
+		else if (try_satp(SATP_SV48))
 			goto on;
-		snprintf(note, sizeof(note), " (tree: %s, but satp refused Sv48)", why);
+		else
+			snprintf(note, sizeof(note), " (tree: %s, but satp refused Sv48)", why);
 	} else {
 		snprintf(note, sizeof(note), " (tree: %s)", why);
 	}
