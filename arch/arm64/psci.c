@@ -72,18 +72,21 @@ bool arm64_semihosting_present(void)
 
 void arch_dt_init(const struct dt_info *dt)
 {
-	if (semihosting == SEMIHOST_UNKNOWN) {
+	bool probed = semihosting == SEMIHOST_UNKNOWN;
+
+	if (probed)
 		semihosting_probe();
-		printk("Semihosting: %s\n", semihosting == SEMIHOST_PRESENT ?
-		       "present, exit status through SYS_EXIT" :
-		       "absent, poweroff through PSCI SYSTEM_OFF");
-	}
 	if (dt->psci) {
 		psci_present = true;
 		psci_conduit = dt->psci_conduit;
 		if (!dt->psci_v02 && dt->psci_cpu_on)
 			psci_fn_cpu_on = dt->psci_cpu_on;
 	}
+	if (probed)
+		printk("Semihosting: %s\n", semihosting == SEMIHOST_PRESENT ?
+		       "present, exit status through SYS_EXIT" : psci_present ?
+		       "absent, poweroff through PSCI SYSTEM_OFF" :
+		       "absent, no PSCI: the CPUs halt after the RESULT line");
 }
 
 uint32_t psci_cpu_on_fn(void)
