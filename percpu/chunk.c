@@ -284,13 +284,17 @@ static void hash_keys(const struct pcpu_allocator *pa, uintptr_t base, uintptr_t
 	*last = ((base + pa->layout.unit_size - 1) >> pa->addr_hash_shift) + 1;
 }
 
-/* Room for `more` entries at a load of at most one half; -1 if no memory for the table. */
+/*
+ * Room for `more` entries at a load of at most three quarters (the table counts as metadata:
+ * 16 bytes an entry, two or three entries a chunk, about 4 bytes per 4 KiB of 64 KiB units);
+ * -1 if no memory for the table.
+ */
 static int hash_reserve(struct pcpu_allocator *pa, unsigned int more)
 {
-	unsigned int cap = pa->addr_hash_cap ? pa->addr_hash_cap : 64, i, old = pa->addr_hash_cap;
+	unsigned int cap = pa->addr_hash_cap ? pa->addr_hash_cap : 8, i, old = pa->addr_hash_cap;
 	uintptr_t *tab, *prev = pa->addr_hash;
 
-	while ((pa->addr_hash_used + more) * 2 > cap)
+	while ((pa->addr_hash_used + more) * 4 > cap * 3)
 		cap *= 2;
 	if (cap == old)
 		return 0;
