@@ -47,13 +47,16 @@ static void describe_fault(char *buf, size_t size, unsigned long code, uintptr_t
 	const char *name = code < ARRAY_SIZE(exc_names) ? exc_names[code] : "exception";
 	const char *reason = NULL;
 	unsigned int prot;
-	int n = 0;
+	int n;
 
 	if (is_page_fault(code))
 		reason = mm_fault_reason(addr);
 	if (reason)
-		n = snprintf(buf, size, "%s: ", reason);
-	n += snprintf(buf + n, size - n, "%s", name);
+		n = snprintf(buf, size, "%s: %s", reason, name);
+	else
+		n = snprintf(buf, size, "%s", name);
+	if (n < 0 || (size_t)n >= size)
+		return;
 	if (is_page_fault(code) && !reason && arch_translate(addr, NULL, &prot))
 		snprintf(buf + n, size - n, " (permission: page is %c%c%c)",
 			 prot & VM_PROT_READ ? 'r' : '-', prot & VM_PROT_WRITE ? 'w' : '-',
