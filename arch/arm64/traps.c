@@ -8,6 +8,7 @@
 #include <pcpurt/mmu.h>
 #include <pcpurt/panic.h>
 #include <pcpurt/printk.h>
+#include <pcpurt/psci.h>
 #include <asm/trap.h>
 #include <stdio.h>
 
@@ -100,6 +101,9 @@ void arm64_trap(struct trap_frame *f)
 	const char *reason = NULL;
 	char cause[96];
 	int i;
+
+	if (arm64_semihosting_fixup(f))
+		return;
 
 	if ((f->vector == 4 || f->vector == 0) && ec == EC_BRK64 &&
 	    (f->esr & 0xffff) == SELFTEST_BRK && selftest_hits >= 0) {
