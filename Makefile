@@ -153,6 +153,8 @@ fuzz: deps-check $(HOST_FUZZ_BINS)
 test-qemu: deps-check
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=rpi4 image
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=visionfive2 image
 	$(Q)python3 tests/qemu/runner.py $(RUNNER_ARGS)
 
 test: deps-check
