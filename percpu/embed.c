@@ -7,13 +7,41 @@
 #include <pcpurt/printk.h>
 #include <string.h>
 
+int pcpu_setup_first_chunk(struct pcpu_alloc_info *ai, const struct pcpu_topology *topo,
+			   uintptr_t base, struct pcpu_first_chunk *fc)
+{
+	struct pcpu_unit_map um;
+	int rc;
+
+	pcpu_dump_alloc_info(ai, NULL);
+	um.unit_map = fc->unit_map;
+	um.unit_off = fc->unit_off;
+	um.group_offsets = fc->group_off;
+	um.group_sizes = fc->group_size;
+	rc = pcpu_map_units(ai, topo, base, &um);
+	if (rc) {
+		pr_err("percpu: bad first chunk layout: %s\n", um.why ? um.why : "?");
+		return rc;
+	}
+	fc->ai = ai;
+	fc->base = base;
+	fc->unit_size = ai->unit_size;
+	fc->static_size = ai->static_size;
+	fc->reserved_size = ai->reserved_size;
+	fc->dyn_size = ai->dyn_size;
+	fc->nr_units = um.nr_units;
+	fc->nr_groups = ai->nr_groups;
+	fc->low_unit_cpu = um.low_unit_cpu;
+	fc->high_unit_cpu = um.high_unit_cpu;
+	return 0;
+}
+
 int pcpu_embed_first_chunk(const void *tmpl, size_t static_size, size_t reserved_size,
 			   size_t dyn_size, size_t atom_size, const struct pcpu_topology *topo,
 			   const struct pcpu_fc_ops *ops, pcpu_info_alloc_fn_t info_alloc,
 			   void *info_ctx, struct pcpu_first_chunk *fc)
 {
 	static uintptr_t areas[PCPU_MAX_CPUS];
-	struct pcpu_unit_map um;
 	struct pcpu_alloc_info *ai;
 	size_t size_sum;
 	int g, i, rc;
@@ -71,29 +99,13 @@ int pcpu_embed_first_chunk(const void *tmpl, size_t static_size, size_t reserved
 	}
 	pcpu_print_embedded(ai, NULL);
 
-	/* pcpu_setup_first_chunk(): check the layout and derive cpu -> unit */
-	pcpu_dump_alloc_info(ai, NULL);
-	um.unit_map = fc->unit_map;
-	um.unit_off = fc->unit_off;
-	um.group_offsets = fc->group_off;
-	um.group_sizes = fc->group_size;
-	rc = pcpu_map_units(ai, topo, fc->base, &um);
+	rc = pcpu_setup_first_chunk(ai, topo, fc->base, fc);
 	if (rc) {
-		pr_err("percpu: bad first chunk layout: %s\n", um.why ? um.why : "?");
 		for (g = 0; g < ai->nr_groups; g++)
 			for (i = 0; i < ai->groups[g].nr_units; i++)
 				if (ai->groups[g].cpu_map[i] != PCPU_UNIT_NONE)
 					ops->free(areas[g] + i * ai->unit_size, size_sum, ops->ctx);
 		return rc;
 	}
-	fc->ai = ai;
-	fc->unit_size = ai->unit_size;
-	fc->static_size = ai->static_size;
-	fc->reserved_size = ai->reserved_size;
-	fc->dyn_size = ai->dyn_size;
-	fc->nr_units = um.nr_units;
-	fc->nr_groups = ai->nr_groups;
-	fc->low_unit_cpu = um.low_unit_cpu;
-	fc->high_unit_cpu = um.high_unit_cpu;
 	return 0;
 }

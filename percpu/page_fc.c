@@ -28,10 +28,9 @@ int pcpu_page_first_chunk(const void *tmpl, size_t static_size, size_t reserved_
 			  struct pcpu_first_chunk *fc)
 {
 	struct pcpu_topology one_group = *topo;
-	struct pcpu_unit_map um;
 	struct pcpu_alloc_info *ai;
 	struct pcpu_group_info *gi;
-	size_t unit_pages, size_sum, done = 0;
+	size_t unit_pages, done = 0;
 	uintptr_t vm;
 	int u, rc;
 
@@ -45,7 +44,6 @@ int pcpu_page_first_chunk(const void *tmpl, size_t static_size, size_t reserved_
 		return -PCPU_EINVAL;
 	gi = &ai->groups[0];
 	unit_pages = ai->unit_size / PCPU_PAGE_SIZE;
-	size_sum = pcpu_ai_size_sum(ai);
 
 	vm = ops->vm_reserve(gi->nr_units * ai->unit_size, ops->ctx);
 	if (!vm) {
@@ -77,27 +75,8 @@ int pcpu_page_first_chunk(const void *tmpl, size_t static_size, size_t reserved_
 	pr_info("percpu: %zu 4K pages/cpu s%zu r%zu d%zu\n", unit_pages, ai->static_size,
 		ai->reserved_size, ai->dyn_size);
 
-	pcpu_dump_alloc_info(ai, NULL);
-	um.unit_map = fc->unit_map;
-	um.unit_off = fc->unit_off;
-	um.group_offsets = fc->group_off;
-	um.group_sizes = fc->group_size;
-	rc = pcpu_map_units(ai, &one_group, vm, &um);
-	if (rc) {
-		pr_err("percpu: bad first chunk layout: %s\n", um.why ? um.why : "?");
+	rc = pcpu_setup_first_chunk(ai, &one_group, vm, fc);
+	if (rc)
 		undo(ops, vm, ai->unit_size, done);
-		return rc;
-	}
-	(void)size_sum;
-	fc->ai = ai;
-	fc->base = vm;
-	fc->unit_size = ai->unit_size;
-	fc->static_size = ai->static_size;
-	fc->reserved_size = ai->reserved_size;
-	fc->dyn_size = ai->dyn_size;
-	fc->nr_units = um.nr_units;
-	fc->nr_groups = ai->nr_groups;
-	fc->low_unit_cpu = um.low_unit_cpu;
-	fc->high_unit_cpu = um.high_unit_cpu;
-	return 0;
+	return rc;
 }

@@ -68,6 +68,15 @@ int pcpu_embed_first_chunk(const void *tmpl, size_t static_size, size_t reserved
 			   void *info_ctx, struct pcpu_first_chunk *fc);
 
 /*
+ * pcpu_setup_first_chunk() - the bookkeeping both first chunks end with, as Linux's does:
+ * print the pcpu-alloc lines, check @ai's layout at @base (pcpu_map_units()) and record
+ * the result in @fc. 0, or the check's negative PCPU_E* after an error line; the caller
+ * gives its memory back.
+ */
+int pcpu_setup_first_chunk(struct pcpu_alloc_info *ai, const struct pcpu_topology *topo,
+			   uintptr_t base, struct pcpu_first_chunk *fc);
+
+/*
  * pcpu_page_first_chunk() - Linux's page first chunk: the layout from
  * pcpu_build_alloc_info() with page atoms, one group (distances ignored) and the early
  * minimum of dynamic space; each unit's pages from its CPU's node, mapped into one
