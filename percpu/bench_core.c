@@ -80,22 +80,27 @@ const char *pcpu_bench_status_name(enum pcpu_bench_status s)
  * few chunks: the area map's fill is quadratic within a chunk, linear over chunks) when the
  * projected total exceeds it.
  */
-static bool fill_over_budget(const struct pcpu_bench_env *env, uint64_t start, uint64_t done,
-			     uint64_t total, struct pcpu_bench_result *r)
+static bool over_budget(const struct pcpu_bench_env *env, uint64_t budget, uint64_t start,
+			uint64_t done, uint64_t total, struct pcpu_bench_result *r)
 {
 	uint64_t el;
 
-	if (!env->fill_budget || done % FILL_CHECK_EVERY)
+	if (!budget || done % FILL_CHECK_EVERY)
 		return false;
 	el = env->clock() - start;
 	r->projected_ticks = el / done * total + el % done * total / done;
-	if (el > env->fill_budget ||
-	    (done >= total / 16 && r->projected_ticks > env->fill_budget)) {
+	if (el > budget || (done >= total / 16 && r->projected_ticks > budget)) {
 		r->fill_ticks = el;
-		r->budget_ticks = env->fill_budget;
+		r->budget_ticks = budget;
 		return true;
 	}
 	return false;
+}
+
+static bool fill_over_budget(const struct pcpu_bench_env *env, uint64_t start, uint64_t done,
+			     uint64_t total, struct pcpu_bench_result *r)
+{
+	return over_budget(env, env->fill_budget, start, done, total, r);
 }
 
 /*
@@ -200,6 +205,81 @@ static bool measure(const struct pcpu_bench_env *env, const struct pcpu_bench_ca
 	return ok;
 }
 
+/* The k-th handle to free of n in drain order o: in order, alternating, reverse. */
+static unsigned long drain_index(unsigned int o, unsigned long k, unsigned long n)
+{
+	unsigned long evens = (n + 1) / 2;
+
+	if (o == 1)
+		return k < evens ? 2 * k : 2 * (k - evens) + 1;
+	if (o == 2)
+		return n - 1 - k;
+	return k;
+}
+
+/* Frees every live handle (and filler), untimed. */
+static void drain_all(const struct pcpu_bench_env *env, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		pcpu_allocator_free(&bench_pa, env->handles[i]);
+		pcpu_allocator_free(&bench_pa, env->fillers[i]);
+		env->handles[i] = env->fillers[i] = NULL;
+	}
+}
+
+/*
+ * Linux's method on an empty allocator: for each drain order, time a plain fill of n objects
+ * and a drain in that order; *ph gets the slowest fill and the slowest drain. Gives up (and
+ * leaves the allocator empty) when an allocation fails, or when all three are over
+ * env->fd_budget or projected to be (checked as a fill is, on the operations done so far).
+ */
+static enum pcpu_bench_status fill_drain(const struct pcpu_bench_env *env,
+					 const struct pcpu_bench_case *bc, unsigned long n,
+					 struct pcpu_bench_phase *ph)
+{
+	struct pcpu_allocator *pa = &bench_pa;
+	uint64_t start = env->clock(), total = 6 * (uint64_t)n, done = 0, t0, t1, t2;
+	struct pcpu_bench_result scratch;
+	unsigned long i, k;
+	unsigned int o;
+
+	*ph = (struct pcpu_bench_phase){0};
+	for (o = 0; o < 3; o++) {
+		t0 = env->clock();
+		for (i = 0; i < n; i++) {
+			env->handles[i] =
+			    pcpu_allocator_alloc(pa, bc->size, bc->align, PCPU_GFP_NOWARN);
+			if (!env->handles[i] ||
+			    over_budget(env, env->fd_budget, start, ++done, total, &scratch)) {
+				enum pcpu_bench_status st =
+				    env->handles[i] ? PCPU_BENCH_SKIPPED : PCPU_BENCH_NOMEM;
+
+				drain_all(env, i + 1);
+				*ph = (struct pcpu_bench_phase){0};
+				return st;
+			}
+		}
+		t1 = env->clock();
+		for (k = 0; k < n; k++) {
+			i = drain_index(o, k, n);
+			pcpu_allocator_free(pa, env->handles[i]);
+			env->handles[i] = NULL;
+			if (over_budget(env, env->fd_budget, start, ++done, total, &scratch)) {
+				drain_all(env, n);
+				*ph = (struct pcpu_bench_phase){0};
+				return PCPU_BENCH_SKIPPED;
+			}
+		}
+		t2 = env->clock();
+		ph->alloc_ticks = MAX(ph->alloc_ticks, t1 - t0);
+		ph->free_ticks = MAX(ph->free_ticks, t2 - t1);
+	}
+	ph->ops = n;
+	return PCPU_BENCH_DONE;
+}
+
 enum pcpu_bench_status pcpu_bench_run_case(const struct pcpu_bench_env *env,
 					   enum pcpu_allocator_kind kind,
 					   const struct pcpu_bench_case *bc, unsigned long live,
@@ -233,6 +313,17 @@ enum pcpu_bench_status pcpu_bench_run_case(const struct pcpu_bench_env *env,
 		pa->cfg.no_zero = true;
 		if (!measure(env, bc, live, &seed, &r->bare))
 			r->status = PCPU_BENCH_NOMEM;
+	}
+	r->fd_status = PCPU_BENCH_SKIPPED;
+	if (r->status == PCPU_BENCH_DONE && env->fill_drain) {
+		drain_all(env, live);
+		r->fd_run = true;
+		pa->cfg.no_zero = false;
+		r->fd_status = fill_drain(env, bc, live, &r->fd);
+		if (r->fd_status == PCPU_BENCH_DONE && env->bare) {
+			pa->cfg.no_zero = true;
+			r->fd_status = fill_drain(env, bc, live, &r->fd_bare);
+		}
 	}
 	pcpu_allocator_teardown(pa);
 	return r->status;
@@ -272,6 +363,20 @@ int pcpu_bench_format(char *buf, size_t len, enum pcpu_allocator_kind kind,
 		    (unsigned long long)(a / 10), (unsigned long long)(a % 10), pfx[i],
 		    (unsigned long long)(f / 10), (unsigned long long)(f % 10), pfx[i],
 		    (unsigned long long)ph[i]->ops);
+	}
+	for (i = 0; i < 2 && r->status == PCPU_BENCH_DONE; i++) {
+		const struct pcpu_bench_phase *p = i ? &r->fd_bare : &r->fd;
+		uint64_t a = pcpu_bench_dns_per_op(p, true, freq);
+		uint64_t f = pcpu_bench_dns_per_op(p, false, freq);
+
+		if (!i && r->fd_run && r->fd_status != PCPU_BENCH_DONE)
+			PUT(" fd_status=%s", pcpu_bench_status_name(r->fd_status));
+		if (!p->ops)
+			continue;
+		PUT(" fd_%salloc_ns=%llu.%llu fd_%sfree_ns=%llu.%llu fd_%sops=%llu", pfx[i],
+		    (unsigned long long)(a / 10), (unsigned long long)(a % 10), pfx[i],
+		    (unsigned long long)(f / 10), (unsigned long long)(f % 10), pfx[i],
+		    (unsigned long long)p->ops);
 	}
 	PUT(" meta_per_4k=%lu meta_bytes=%zu chunks=%u filled=%lu fill_ms=%llu",
 	    pcpu_bench_meta_per_4k(r), r->meta_bytes, r->chunks, r->filled,

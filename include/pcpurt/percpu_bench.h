@@ -11,6 +11,12 @@
  * freeing the fillers afterwards: the same layout as plain allocation, without the area map's
  * quadratic search through misaligned holes.
  *
+ * With env->fill_drain, a case then also times Linux's own method (the bitmap allocator's
+ * evaluation in 2017): from empty, allocate `live` objects one after another, then free them
+ * all, in allocation order, alternating (even handles, then odd) and in reverse; the slowest
+ * fill and the slowest drain of the three are kept, per operation, with zeroing on (and off,
+ * with env->bare). These fills allocate the objects plainly, with no filler.
+ *
  * Time is whatever monotonic tick counter the caller gives (ticks per second in `freq`);
  * results are kept in ticks and converted with integer arithmetic only (no floating point in
  * the runtime). A fill that cannot finish within its budget is given up and reported.
@@ -55,6 +61,8 @@ struct pcpu_bench_env {
 	uint64_t fill_budget;	 /* give a fill up past this or when projected past it (0: none) */
 	uint64_t seed;		 /* random picks; each case starts from the same seed */
 	bool bare;		 /* also time a phase with zeroing turned off */
+	bool fill_drain;	 /* also time Linux's fill and drain (see above) ... */
+	uint64_t fd_budget;	 /* ... given up past this, all three orders (0: no limit) */
 };
 
 enum pcpu_bench_status {
@@ -80,6 +88,11 @@ struct pcpu_bench_result {
 	uint64_t budget_ticks;	      /* the fill budget it was given up against */
 	struct pcpu_bench_phase zero; /* new memory zeroed */
 	struct pcpu_bench_phase bare; /* zeroing turned off (if env->bare) */
+	/* fill and drain, slowest of the three orders: alloc = fill, free = drain; ops = 0 */
+	/* when not run or given up (over the fill budget), fd_status says which */
+	struct pcpu_bench_phase fd, fd_bare;
+	enum pcpu_bench_status fd_status;
+	bool fd_run; /* fill and drain was tried */
 	size_t meta_bytes;	      /* allocator metadata after the fill */
 	unsigned int chunks;	      /* dynamic chunks after the fill */
 	size_t unit_size;
@@ -107,7 +120,9 @@ const char *pcpu_bench_status_name(enum pcpu_bench_status s);
  *   bench: kind=bitmap obj=4 size=4 align=4 live=1024 status=done alloc_ns=75.3 free_ns=30.1
  *          ops=... bare_alloc_ns=... bare_free_ns=... bare_ops=... meta_per_4k=224
  *          meta_bytes=... chunks=1 fill_ms=12
- * A case not done ends with reason=<free text>. Returns what snprintf() returns.
+ * followed, when fill and drain ran, by fd_alloc_ns=... fd_free_ns=... fd_ops=... and
+ * fd_bare_alloc_ns=... (or fd_status=skipped|nomem). A case not done ends with
+ * reason=<free text>. Returns what snprintf() returns.
  */
 int pcpu_bench_format(char *buf, size_t len, enum pcpu_allocator_kind kind,
 		      const struct pcpu_bench_case *bc, const struct pcpu_bench_result *r,
