@@ -1,7 +1,8 @@
 /*
  * smp.c - logical CPU numbering, the possible/present/online masks, and bringing the
- * secondary CPUs up: one at a time, each given a stack on its own node, each waited for
- * with a bound; a CPU that does not come up is reported and the others go on.
+ * secondary CPUs up: all at once (up to maxcpus), each given a stack on its own node, waited
+ * for with a bound on progress; a CPU that does not come up is reported and the others go
+ * on.
  */
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
@@ -15,7 +16,7 @@
 #include <string.h>
 
 #define SECONDARY_STACK_SIZE	(16 * 1024)
-#define ONLINE_TIMEOUT_MS	2000
+#define ONLINE_TIMEOUT_MS	5000	/* Linux's arm64 __cpu_up() waits as long */
 
 struct cpu_map cpu_map;
 struct secondary_boot secondary_boot;
@@ -75,17 +76,39 @@ void smp_init_cpus(const struct dt_info *dt, uint64_t boot_hwid)
 	cpumask_set_cpu(0, &cpu_online_mask);
 }
 
-static bool wait_online(unsigned int cpu)
+/*
+ * Waits for every CPU in @pending to come online. Gives up on the rest when none came
+ * online for ONLINE_TIMEOUT_MS ("no sign of life"), clearing them from @pending; returns
+ * how many it gave up on. A bound on progress, not on the batch: a large batch under an
+ * emulator on few host cores takes longer than the bound, a stuck CPU still ends the wait.
+ */
+static unsigned int wait_online(struct cpumask *pending)
 {
-	uint64_t start = arch_counter();
 	uint64_t limit = arch_counter_freq() * ONLINE_TIMEOUT_MS / 1000;
+	uint64_t last = arch_counter();
+	unsigned int cpu, left = cpumask_weight(pending), failed = 0;
 
-	while (!cpu_online(cpu)) {
-		if (arch_counter() - start > limit)
-			return false;
-		arch_cpu_relax();
+	while (left) {
+		unsigned int now = 0;
+
+		for_each_cpu(cpu, pending)
+			now += !cpu_online(cpu);
+		if (now < left)
+			last = arch_counter();
+		left = now;
+		if (left && arch_counter() - last > limit)
+			break;
+		/* a short sleep, not a spin: under an emulator the starting CPUs need the host */
+		arch_cpu_nap();
 	}
-	return true;
+	for_each_cpu(cpu, pending) {
+		if (cpu_online(cpu))
+			continue;
+		printk("CPU%u: failed to come online (no sign of life within %d ms)\n", cpu,
+		       ONLINE_TIMEOUT_MS);
+		failed++;
+	}
+	return failed;
 }
 
 static unsigned int online_nodes(void)
@@ -119,43 +142,55 @@ static uint64_t secondary_stack(unsigned int cpu)
 	return stack ? stack + SECONDARY_STACK_SIZE : 0;
 }
 
+/*
+ * Starts up to @want CPUs from *next on, all at once, and waits for them. Returns how many
+ * failed. All at once because a CPU still waiting in firmware may spin there (OpenSBI 1.1
+ * under QEMU does), which slows every other CPU down; once started, a CPU idles in WFI.
+ */
+static unsigned int bring_up_batch(unsigned int *next, unsigned int want)
+{
+	struct cpumask pending;
+	unsigned int cpu, failed = 0;
+
+	cpumask_clear(&pending);
+	for (; *next < nr_cpu_ids && cpumask_weight(&pending) < want; (*next)++) {
+		uint64_t stack = secondary_stack(*next);
+
+		if (!stack) {
+			printk("CPU%u: failed to come online (no memory for its stack)\n", *next);
+			failed++;
+			continue;
+		}
+		secondary_boot.stack_top[*next] = *next == silent_cpu ? 0 : stack;
+		cpumask_set_cpu(*next, &pending);
+	}
+	/* the secondaries read these with their MMU and caches off */
+	arch_dcache_clean_inval(&secondary_boot, sizeof(secondary_boot));
+	arch_dcache_clean_inval(__per_cpu_offset, sizeof(__per_cpu_offset));
+	for_each_cpu(cpu, &pending) {
+		const char *why = NULL;
+		int rc = arch_cpu_start(cpu, &cpu_map.cpu[cpu], &why);
+
+		if (rc) {
+			printk("CPU%u: failed to come online (%s, error %d)\n", cpu, why, rc);
+			cpumask_clear_cpu(cpu, &pending);
+			failed++;
+		}
+	}
+	return failed + wait_online(&pending);
+}
+
 void smp_bring_up(void)
 {
-	unsigned int cpu, failed = 0;
+	unsigned int next = 1, failed = 0;
 	char mask[128];
 
 	arch_smp_prepare(boot_dt());
 	printk("smp: Bringing up secondary CPUs ... (idle: %s)\n", arch_wake_describe());
 	secondaries_started = true;
-	for (cpu = 1; cpu < nr_cpu_ids; cpu++) {
-		const char *why = NULL;
-		uint64_t stack;
-		int rc;
-
-		if (num_online_cpus() >= max_cpus)
-			break;
-		stack = secondary_stack(cpu);
-		if (!stack) {
-			printk("CPU%u: failed to come online (no memory for its stack)\n", cpu);
-			failed++;
-			continue;
-		}
-		secondary_boot.stack_top[cpu] = cpu == silent_cpu ? 0 : stack;
-		/* the secondary reads these with its MMU and caches off */
-		arch_dcache_clean_inval(&secondary_boot, sizeof(secondary_boot));
-		arch_dcache_clean_inval(&__per_cpu_offset[cpu], sizeof(__per_cpu_offset[0]));
-		rc = arch_cpu_start(cpu, &cpu_map.cpu[cpu], &why);
-		if (rc) {
-			printk("CPU%u: failed to come online (%s, error %d)\n", cpu, why, rc);
-			failed++;
-			continue;
-		}
-		if (!wait_online(cpu)) {
-			printk("CPU%u: failed to come online (no sign of life within %d ms)\n",
-			       cpu, ONLINE_TIMEOUT_MS);
-			failed++;
-		}
-	}
+	/* a CPU that fails leaves its place under maxcpus to the next one, as in Linux */
+	while (next < nr_cpu_ids && num_online_cpus() < max_cpus)
+		failed += bring_up_batch(&next, max_cpus - num_online_cpus());
 	cpumask_print(mask, sizeof(mask), &cpu_online_mask);
 	printk("smp: Brought up %u node%s, %u CPU%s\n", online_nodes(),
 	       online_nodes() == 1 ? "" : "s", num_online_cpus(),
