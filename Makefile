@@ -45,7 +45,7 @@ CFLAGS	:= --target=$(TARGET) -std=gnu11 -ffreestanding -fno-builtin -nostdinc -f
 	   -fno-stack-protector -fPIE -ffunction-sections -fdata-sections -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -isystem $(shell $(CC) -print-resource-dir)/include -Ilib/include -Iinclude \
 	   -Iarch/$(SRCARCH)/include -I$(LIBFDT) -MMD -MP \
-	   -DPCPURT_VERSION='"$(VERSION)"' -DPCPURT_ARCH='"$(ARCH)"' $(ARCH_CFLAGS)
+	   -DPCPURT_ARCH='"$(ARCH)"' $(ARCH_CFLAGS)
 ASFLAGS	:= --target=$(TARGET) -Iinclude -Iarch/$(SRCARCH)/include -MMD -MP -D__ASSEMBLY__ \
 	   $(ARCH_ASFLAGS)
 LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style=sysv --build-id=none --gc-sections --orphan-handling=error \
@@ -56,7 +56,8 @@ SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_D
 	   $(wildcard percpu/*.c) \
 	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
 FDT_SRCS := fdt.c fdt_ro.c fdt_strerror.c fdt_addresses.c
-OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS))
+OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
+	   $(OBJ)/version.o
 
 .PHONY: all image run debug test test-host test-qemu fuzz bench clean deps libfdt help
 all: $(O)/pcpurt.elf $(O)/Image
@@ -91,6 +92,19 @@ $(OBJ)/libfdt/%.o: $(LIBFDT)/% | $(LIBFDT)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  CC      libfdt/$*"
 	$(Q)$(CC) $(CFLAGS) -Wno-sign-compare -c -o $@ $<
+
+# The banner's version: a generated file, rewritten only when `git describe` changes, so that
+# the banner is never stale and an unchanged tree still builds nothing.
+$(OBJ)/version.c: FORCE
+	@mkdir -p $(@D)
+	$(Q)echo 'const char pcpurt_version[] = "$(VERSION)";' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(OBJ)/version.o: $(OBJ)/version.c
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+.PHONY: FORCE
+FORCE:
 
 $(O)/pcpurt.elf: $(OBJS) $(O)/pcpurt.lds
 	@echo "  LD      $@"

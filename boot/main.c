@@ -14,6 +14,8 @@
 #include <pcpurt/printk.h>
 #include <pcpurt/run.h>
 #include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
 
 static struct dt_info dt;
 static struct boot_info *bi;
@@ -32,9 +34,11 @@ const struct boot_info *boot_info(void)
  * Step 1: the banner's first line. No console exists yet (no address is a UART on every
  * machine): printk keeps it in the console buffer until the tree names the console.
  */
+extern const char pcpurt_version[]; /* build/<arch>-<platform>/obj/version.c */
+
 static void early_banner(void)
 {
-	printk("\npcpurt %s (%s) booting\n", PCPURT_VERSION, PCPURT_ARCH);
+	printk("\npcpurt %s (%s) booting\n", pcpurt_version, PCPURT_ARCH);
 }
 
 /*
@@ -78,10 +82,21 @@ static const char *resv_kind_name(unsigned int k)
 	return k < ARRAY_SIZE(names) ? names[k] : "?";
 }
 
+#define CPU_RUN_MIN 8
+
+/* Would b's banner line be a's but for its id, the next one? */
+static bool cpus_alike(const struct dt_cpu *a, const struct dt_cpu *b)
+{
+	return b->hwid == a->hwid + 1 && b->enable_method == a->enable_method &&
+	       b->node == a->node && b->okay == a->okay && b->has_mmu == a->has_mmu &&
+	       (a->isa && b->isa ? !strcmp(a->isa, b->isa) : a->isa == b->isa);
+}
+
 /* Step 5: say who we are and what the tree describes. */
 static void print_banner(void)
 {
-	int i;
+	char id[48];
+	int i, j;
 
 	printk("Entry: %s, boot CPU hwid 0x%llx, image at 0x%lx-0x%lx\n", bi->entry_mode,
 	       (unsigned long long)bi->boot_hwid, (unsigned long)bi->image_start,
@@ -104,13 +119,22 @@ static void print_banner(void)
 		pr_warn("more than %d reserved ranges: the rest are not tracked\n", DT_MAX_RESV);
 	printk("CPUs: %d in the device tree%s\n", dt.nr_cpus,
 	       dt.nr_cpus_dropped ? " (more dropped)" : "");
-	for (i = 0; i < dt.nr_cpus; i++) {
+	for (i = 0; i < dt.nr_cpus; i = j) {
 		const struct dt_cpu *c = &dt.cpus[i];
 
-		printk("  cpu@%llx: %s, node %d%s%s%s%s\n", (unsigned long long)c->hwid,
-		       dt_enable_method_name(c->enable_method), c->node < 0 ? 0 : c->node,
-		       c->okay ? "" : ", disabled", c->isa ? ", " : "", c->isa ? c->isa : "",
-		       c->isa && !c->has_mmu ? ", no MMU" : "");
+		/* runs of CPUs alike but for consecutive ids: one line when 8 or more */
+		for (j = i + 1; j < dt.nr_cpus && cpus_alike(&dt.cpus[j - 1], &dt.cpus[j]); j++)
+			;
+		if (j - i < CPU_RUN_MIN)
+			j = i + 1;
+		if (j - i > 1)
+			snprintf(id, sizeof(id), "%llx-%llx (%d CPUs)", (unsigned long long)c->hwid,
+				 (unsigned long long)dt.cpus[j - 1].hwid, j - i);
+		else
+			snprintf(id, sizeof(id), "%llx", (unsigned long long)c->hwid);
+		printk("  cpu@%s: %s, node %d%s%s%s%s\n", id, dt_enable_method_name(c->enable_method),
+		       c->node < 0 ? 0 : c->node, c->okay ? "" : ", disabled", c->isa ? ", " : "",
+		       c->isa ? c->isa : "", c->isa && !c->has_mmu ? ", no MMU" : "");
 	}
 	printk("NUMA: %d node%s, %s\n", dt.nr_nodes, dt.nr_nodes == 1 ? "" : "s",
 	       dt.distance_map ? "distances from /distance-map" : "default distances");
