@@ -81,7 +81,11 @@ def run(arches, jobs):
               "included: OpenSBI on riscv64, nothing on arm64 QEMU virt). OpenSBI 1.1 serves "
               "at most 128 harts, so riscv64 asked for 512 brings up 128. QEMU (TCG) runs the "
               "vCPUs on this machine's few cores, so times grow with the CPU count for that "
-              "reason too.\n\n" + md(head, rows) +
+              "reason too. On riscv64 most of the time is the firmware's: under QEMU, "
+              "OpenSBI 1.1's harts spin until they are started (and the 384 it does not "
+              "serve spin throughout), which slows the boot hart down in OpenSBI's own cold "
+              "boot and in ours; the runtime starts all CPUs at once, so bring-up itself "
+              "takes milliseconds.\n\n" + md(head, rows) +
               "\n`percpu-stress` on 4 CPUs in 2 nodes (4000 iterations per CPU): the same "
               "workload with chunks from the km backend (physically contiguous, populated "
               "when created) and from the vm backend (vmalloc area, pages mapped on demand "
