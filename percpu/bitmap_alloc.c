@@ -55,7 +55,27 @@ static int bm_init(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 		pcpu_bm_mark_alloc(chunk, tail, bc->nr_bits - tail);
 	chunk->free_bytes = bc->nr_free * PCPU_MIN_ALLOC_SIZE;
 	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
+	if (chunk->start_off == 0 && chunk->end_off == pa->layout.unit_size) {
+		/* every created chunk is laid out alike: remember where, for bm_prefetch() */
+		pa->kind_geom[0] = (unsigned int)((char *)bc->alloc_map - (char *)chunk);
+		pa->kind_geom[1] = (unsigned int)((char *)bc->bound_map - (char *)chunk);
+		pa->kind_geom[2] = (unsigned int)((char *)bc->blocks - (char *)chunk);
+	}
 	return 0;
+}
+
+/* The map words and the block hint a free at off reads, from the layout alone. */
+static void bm_prefetch(const struct pcpu_allocator *pa, struct pcpu_chunk *chunk,
+			unsigned int off)
+{
+	unsigned int bit = off / PCPU_MIN_ALLOC_SIZE;
+	char *c = (char *)chunk;
+
+	if (!pa->kind_geom[0])
+		return;
+	__builtin_prefetch(c + pa->kind_geom[0] + bit / BM_BPL * sizeof(unsigned long));
+	__builtin_prefetch(c + pa->kind_geom[1] + bit / BM_BPL * sizeof(unsigned long));
+	__builtin_prefetch(c + pa->kind_geom[2] + bit / BB * sizeof(struct pcpu_bm_block));
 }
 
 static void bm_release(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
@@ -173,6 +193,7 @@ const struct pcpu_chunk_ops pcpu_bitmap_ops = {
 	.may_fit = bm_may_fit,
 	.alloc = bm_alloc,
 	.alloc_slow = bm_alloc_slow,
+	.prefetch = bm_prefetch,
 	.free = bm_free,
 	.find = bm_find,
 	.page_free = bm_page_free,

@@ -40,6 +40,12 @@ struct pcpu_chunk_ops {
 	/* optional: first fit by a bit-wise walk, no hint shortcuts (before creating a chunk) */
 	int (*alloc_slow)(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int size,
 			  unsigned int align);
+	/*
+	 * optional: start fetching what a free at off in a created chunk reads, from
+	 * pa->kind_geom only (the chunk's own lines are not there yet)
+	 */
+	void (*prefetch)(const struct pcpu_allocator *pa, struct pcpu_chunk *chunk,
+			 unsigned int off);
 	/* free the allocation starting at off; its size, or -1 if none starts there */
 	int (*free)(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int off);
 	/* allocation containing off: 0 and its start/size, or -1 if off is free */

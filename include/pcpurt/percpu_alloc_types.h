@@ -123,7 +123,7 @@ struct pcpu_allocator {
 	unsigned int nr_by_addr;
 	unsigned int by_addr_cap;
 	/*
-	 * free's address lookup: open-addressed hash of (granule + 1, chunk) pairs, a granule
+	 * free's address lookup: open-addressed hash of (base | tag, chunk) pairs, a granule
 	 * being addr >> addr_hash_shift (at most unit size); a chunk is filed under each
 	 * granule its first unit touches
 	 */
@@ -131,6 +131,8 @@ struct pcpu_allocator {
 	unsigned int addr_hash_cap; /* entries (pairs), a power of two, or 0 */
 	unsigned int addr_hash_used;
 	unsigned int addr_hash_shift;
+	/* the kind's layout of a created chunk's metadata, for ops->prefetch (0: unknown) */
+	unsigned int kind_geom[3];
 	unsigned int nr_empty_pop_pages; /* over dynamic chunks */
 	unsigned int warn_left;		 /* warnings left (rate limit) */
 	/* statistics */
