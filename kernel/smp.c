@@ -77,9 +77,9 @@ void smp_init_cpus(const struct dt_info *dt, uint64_t boot_hwid)
 }
 
 /*
- * Waits for every CPU in @pending to come online. Gives up on the rest when none came
- * online for ONLINE_TIMEOUT_MS ("no sign of life"), clearing them from @pending; returns
- * how many it gave up on. A bound on progress, not on the batch: a large batch under an
+ * Waits for every CPU in @pending to come online. Gives up on the rest, reporting each,
+ * when none came online for ONLINE_TIMEOUT_MS ("no sign of life"); returns how many it gave
+ * up on. A bound on progress, not on the batch: a large batch under an
  * emulator on few host cores takes longer than the bound, a stuck CPU still ends the wait.
  */
 static unsigned int wait_online(struct cpumask *pending)
