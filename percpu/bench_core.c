@@ -342,8 +342,8 @@ int pcpu_bench_format(char *buf, size_t len, enum pcpu_allocator_kind kind,
 		      const struct pcpu_bench_case *bc, const struct pcpu_bench_result *r,
 		      uint64_t freq)
 {
-	const struct pcpu_bench_phase *ph[2] = {&r->zero, &r->bare};
-	const char *pfx[2] = {"", "bare_"};
+	const struct pcpu_bench_phase *ph[4] = {&r->zero, &r->bare, &r->fd, &r->fd_bare};
+	const char *pfx[4] = {"", "bare_", "fd_", "fd_bare_"};
 	size_t pos = 0;
 	unsigned int i;
 
@@ -353,30 +353,18 @@ int pcpu_bench_format(char *buf, size_t len, enum pcpu_allocator_kind kind,
 	PUT("bench: kind=%s obj=%s size=%zu align=%zu live=%lu status=%s",
 	    pcpu_allocator_name(kind), bc->name, bc->size, bc->align, r->live,
 	    pcpu_bench_status_name(r->status));
-	for (i = 0; i < 2 && r->status == PCPU_BENCH_DONE; i++) {
+	for (i = 0; i < 4 && r->status == PCPU_BENCH_DONE; i++) {
 		uint64_t a = pcpu_bench_dns_per_op(ph[i], true, freq);
 		uint64_t f = pcpu_bench_dns_per_op(ph[i], false, freq);
 
+		if (i == 2 && r->fd_run && r->fd_status != PCPU_BENCH_DONE)
+			PUT(" fd_status=%s", pcpu_bench_status_name(r->fd_status));
 		if (!ph[i]->ops)
 			continue;
 		PUT(" %salloc_ns=%llu.%llu %sfree_ns=%llu.%llu %sops=%llu", pfx[i],
 		    (unsigned long long)(a / 10), (unsigned long long)(a % 10), pfx[i],
 		    (unsigned long long)(f / 10), (unsigned long long)(f % 10), pfx[i],
 		    (unsigned long long)ph[i]->ops);
-	}
-	for (i = 0; i < 2 && r->status == PCPU_BENCH_DONE; i++) {
-		const struct pcpu_bench_phase *p = i ? &r->fd_bare : &r->fd;
-		uint64_t a = pcpu_bench_dns_per_op(p, true, freq);
-		uint64_t f = pcpu_bench_dns_per_op(p, false, freq);
-
-		if (!i && r->fd_run && r->fd_status != PCPU_BENCH_DONE)
-			PUT(" fd_status=%s", pcpu_bench_status_name(r->fd_status));
-		if (!p->ops)
-			continue;
-		PUT(" fd_%salloc_ns=%llu.%llu fd_%sfree_ns=%llu.%llu fd_%sops=%llu", pfx[i],
-		    (unsigned long long)(a / 10), (unsigned long long)(a % 10), pfx[i],
-		    (unsigned long long)(f / 10), (unsigned long long)(f % 10), pfx[i],
-		    (unsigned long long)p->ops);
 	}
 	PUT(" meta_per_4k=%lu meta_bytes=%zu chunks=%u filled=%lu fill_ms=%llu",
 	    pcpu_bench_meta_per_4k(r), r->meta_bytes, r->chunks, r->filled,
