@@ -23,6 +23,7 @@
  *
  * -r writes the results as `bench:` lines, the workload's format, for tests/qemu/bench.py.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,12 @@ static const struct pcpu_backend backend = {
 	.meta_free = be_meta_free,
 };
 
+/* A phase's alloc or free side in ns per operation (the clock counts ns); 0 if it has none. */
+static double ns_per_op(const struct pcpu_bench_phase *p, bool alloc)
+{
+	return p->ops ? (double)(alloc ? p->alloc_ticks : p->free_ticks) / p->ops : 0;
+}
+
 static void run_case(enum pcpu_allocator_kind kind, const struct pcpu_bench_case *bc,
 		     unsigned long n, struct result *r, struct pcpu_bench_result *pr)
 {
@@ -240,23 +247,18 @@ static void run_case(enum pcpu_allocator_kind kind, const struct pcpu_bench_case
 	r->chunks = pr->chunks;
 	r->ops = pr->zero.ops;
 	if (r->done) {
-		r->alloc_ns = (double)pr->zero.alloc_ticks / pr->zero.ops;
-		r->free_ns = (double)pr->zero.free_ticks / pr->zero.ops;
-		if (pr->bare.ops) {
-			r->bare_ns =
-			    (double)(pr->bare.alloc_ticks + pr->bare.free_ticks) / pr->bare.ops;
-			r->bare_alloc_ns = (double)pr->bare.alloc_ticks / pr->bare.ops;
-			r->bare_free_ns = (double)pr->bare.free_ticks / pr->bare.ops;
-		}
+		r->alloc_ns = ns_per_op(&pr->zero, true);
+		r->free_ns = ns_per_op(&pr->zero, false);
+		r->bare_alloc_ns = ns_per_op(&pr->bare, true);
+		r->bare_free_ns = ns_per_op(&pr->bare, false);
+		r->bare_ns = r->bare_alloc_ns + r->bare_free_ns;
 	}
 	r->fd_done = r->done && pr->fd_status == PCPU_BENCH_DONE && pr->fd.ops;
 	if (r->fd_done) {
-		r->fd_alloc_ns = (double)pr->fd.alloc_ticks / pr->fd.ops;
-		r->fd_free_ns = (double)pr->fd.free_ticks / pr->fd.ops;
-		if (pr->fd_bare.ops) {
-			r->fd_bare_alloc_ns = (double)pr->fd_bare.alloc_ticks / pr->fd_bare.ops;
-			r->fd_bare_free_ns = (double)pr->fd_bare.free_ticks / pr->fd_bare.ops;
-		}
+		r->fd_alloc_ns = ns_per_op(&pr->fd, true);
+		r->fd_free_ns = ns_per_op(&pr->fd, false);
+		r->fd_bare_alloc_ns = ns_per_op(&pr->fd_bare, true);
+		r->fd_bare_free_ns = ns_per_op(&pr->fd_bare, false);
 	}
 }
 
@@ -379,6 +381,18 @@ static void report(FILE *f, bool md)
 		md ? "- " : "", worst_meta);
 }
 
+/* One progress line on stderr for case (kind k, object c, live count l). */
+static void progress(unsigned int k, unsigned int c, unsigned int l, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "  %-7s %-4s %4s: ", k ? "areamap" : "bitmap", cases[c].name,
+		live_name(lives[l]));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
 /* The results as bench: lines (the runtime workload's format), for tests/qemu/bench.py. */
 static int write_raw(const char *path)
 {
@@ -410,6 +424,7 @@ static int write_raw(const char *path)
 int main(int argc, char **argv)
 {
 	const char *out = NULL, *raw_out = NULL;
+	struct result *r;
 	unsigned int c, l, k;
 	int opt;
 
@@ -491,29 +506,23 @@ int main(int argc, char **argv)
 				run_case(k ? PCPU_ALLOCATOR_AREAMAP : PCPU_ALLOCATOR_BITMAP,
 					 &cases[c], lives[l], &res[k][c][l], &raw[k][c][l]);
 				ran[k][c][l] = true;
-				if (res[k][c][l].done)
-					fprintf(stderr,
-						"  %-7s %-4s %4s: %8.0f ns alloc %8.0f ns free, "
-						"bare %6.0f + %6.0f, %u chunks (%.1f s)\n",
-						k ? "areamap" : "bitmap", cases[c].name,
-						live_name(lives[l]), res[k][c][l].alloc_ns,
-						res[k][c][l].free_ns, res[k][c][l].bare_alloc_ns,
-						res[k][c][l].bare_free_ns, res[k][c][l].chunks,
-						now() - t);
-				if (res[k][c][l].fd_done)
-					fprintf(stderr,
-						"  %-7s %-4s %4s: fill+drain %6.0f + %6.0f, bare %6.0f + "
-						"%6.0f\n",
-						k ? "areamap" : "bitmap", cases[c].name,
-						live_name(lives[l]), res[k][c][l].fd_alloc_ns,
-						res[k][c][l].fd_free_ns, res[k][c][l].fd_bare_alloc_ns,
-						res[k][c][l].fd_bare_free_ns);
-				if (!res[k][c][l].done)
-					fprintf(stderr, "  %-7s %-4s %4s: %s (%.1f s)\n",
-						k ? "areamap" : "bitmap", cases[c].name,
-						live_name(lives[l]),
-						pcpu_bench_status_name(raw[k][c][l].status),
-						now() - t);
+				r = &res[k][c][l];
+				if (!r->done) {
+					progress(k, c, l, "%s (%.1f s)\n",
+						 pcpu_bench_status_name(raw[k][c][l].status),
+						 now() - t);
+					continue;
+				}
+				progress(k, c, l,
+					 "%8.0f ns alloc %8.0f ns free, bare %6.0f + %6.0f, "
+					 "%u chunks (%.1f s)\n",
+					 r->alloc_ns, r->free_ns, r->bare_alloc_ns, r->bare_free_ns,
+					 r->chunks, now() - t);
+				if (r->fd_done)
+					progress(k, c, l,
+						 "fill+drain %6.0f + %6.0f, bare %6.0f + %6.0f\n",
+						 r->fd_alloc_ns, r->fd_free_ns, r->fd_bare_alloc_ns,
+						 r->fd_bare_free_ns);
 			}
 		}
 	}
