@@ -260,6 +260,17 @@ def print_tail(path, lines=12):
         print(f"     | {line}", flush=True)
 
 
+def report(case, why, secs):
+    """Prints a case's PASS or FAIL line (and a failure's log tail); True if it passed."""
+    if why:
+        print(f"FAIL {case.name:36s} {secs:6.1f}s  " + "; ".join(why), flush=True)
+        print(f"     log: {os.path.join(LOGDIR, case.name + '.log')}", flush=True)
+        print_tail(os.path.join(LOGDIR, case.name + ".log"))
+        return False
+    print(f"PASS {case.name:36s} {secs:6.1f}s", flush=True)
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", default="", help="only cases whose name contains this")
@@ -271,26 +282,12 @@ def main():
         for c in todo:
             print(c.name)
         return 0
-    counts = {"passed": 0, "failed": 0}
     t0 = time.monotonic()
-
-    def report(case, why, secs):
-        if why:
-            counts["failed"] += 1
-            print(f"FAIL {case.name:36s} {secs:6.1f}s  " + "; ".join(why), flush=True)
-            print(f"     log: {os.path.join(LOGDIR, case.name + '.log')}", flush=True)
-            print_tail(os.path.join(LOGDIR, case.name + ".log"))
-        else:
-            counts["passed"] += 1
-            print(f"PASS {case.name:36s} {secs:6.1f}s", flush=True)
-
     with cf.ThreadPoolExecutor(max_workers=args.j) as ex:
-        for result in ex.map(run_case, [c for c in todo if not c.alone]):
-            report(*result)
-    for c in todo:
-        if c.alone:
-            report(*run_case(c))
-    passed, failed = counts["passed"], counts["failed"]
+        ok = [report(*result) for result in ex.map(run_case, [c for c in todo if not c.alone])]
+    ok += [report(*run_case(c)) for c in todo if c.alone]
+    failed = ok.count(False)
+    passed = len(ok) - failed
     print(f"qemu: {len(todo)} configurations in {time.monotonic() - t0:.0f}s")
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
