@@ -30,11 +30,12 @@ const struct boot_info *boot_info(void)
 	return bi;
 }
 
+extern const char pcpurt_version[]; /* build/<arch>-<platform>/obj/version.c */
+
 /*
  * Step 1: the banner's first line. No console exists yet (no address is a UART on every
  * machine): printk keeps it in the console buffer until the tree names the console.
  */
-extern const char pcpurt_version[]; /* build/<arch>-<platform>/obj/version.c */
 
 static void early_banner(void)
 {
