@@ -158,7 +158,11 @@ def smp_cases():
                                     r"r8192 d\d+ u\d+$", r"run: percpu-counter: sum"]))
         out.append(Case(f"{arch}-smp64-4node", B(arch, smp=64, nodes=4, dist=DIST4,
                                                  mem_mb=4096, append="run=" + PERCPU),
-                        expect=[brought(4, 64), r"pcpu-alloc: \[3\] \d+ "], timeout=120))
+                        expect=[brought(4, 64), r"pcpu-alloc: \[3\] \d+ ",
+                                r"^  cpu@30-3f \(16 CPUs\): sbi-hsm, node 3"
+                                if arch == "riscv64" else
+                                r"^  cpu@300-30f \(16 CPUs\): psci, node 3"],
+                        timeout=120))
         out.append(Case(f"{arch}-numa4-unequal", B(arch, smp=8, nodes=4, dist=DIST4,
                                                    mem_mb=2048, append="run=" + PERCPU),
                         expect=[brought(4, 8), GROUPS_4X2 if arch == "riscv64" else
@@ -167,6 +171,11 @@ def smp_cases():
                                 r"NUMA: 4 nodes, distances from /distance-map"]))
         out.append(Case(f"{arch}-maxcpus", B(arch, smp=8, append="maxcpus=3 run=" + PERCPU),
                         expect=[brought(1, 3), r"smp: online CPUs 0-2$"]))
+        # a CPU that fails leaves its place under maxcpus to the next one
+        out.append(Case(f"{arch}-maxcpus-silent", B(arch, smp=4, append="maxcpus=3 "
+                                                    "smp_test_silent=1 run=" + PERCPU),
+                        expect=[r"CPU1: failed to come online \(no sign of life",
+                                brought(1, 3), r"smp: online CPUs 0,2-3 "]))
         out.append(Case(f"{arch}-cpu-silent", B(arch, smp=4, nodes=2, mem_mb=2048,
                                                 append="smp_test_silent=2 run=" + PERCPU),
                         expect=[r"CPU2: failed to come online \(no sign of life within \d+ ms\)",
