@@ -51,7 +51,7 @@ run() {
 		done
 	fi
 	rm -f "$file"
-	if ! "$qemu" -M "$machine,dumpdtb=$file" -smp "$ncpus" -m "${mem}M" -nographic \
+	if ! "$qemu" -M "$machine,dumpdtb=$file" -smp "$ncpus" -m "${mem}M" -nographic -nic none \
 		"${args[@]}" >"$file.log" 2>&1 || [ ! -s "$file" ]; then
 		echo "FAIL $arch-$name: $qemu -M $machine,dumpdtb=$file -smp $ncpus -m ${mem}M" \
 		     "${args[*]}"

@@ -395,7 +395,7 @@ qemu_dtb() {
 		done
 	fi
 	rm -f "$file"
-	"$qemu" -M "virt$mopts,dumpdtb=$file" -smp "$smp" -m "${mem}M" -nographic \
+	"$qemu" -M "virt$mopts,dumpdtb=$file" -smp "$smp" -m "${mem}M" -nographic -nic none \
 		"${args[@]}" >"$file.log" 2>&1 && [ -s "$file" ]
 }
 
@@ -499,8 +499,8 @@ cross() {
 	shift 3
 	case $arch in
 	arm64) qemu=qemu-system-aarch64
-	       args=(-M virt -cpu cortex-a72 -semihosting-config enable=on,target=native) ;;
-	riscv64) qemu=qemu-system-riscv64; args=(-M virt -bios default) ;;
+	       args=(-M virt -cpu cortex-a72 -nic none -semihosting-config enable=on,target=native) ;;
+	riscv64) qemu=qemu-system-riscv64; args=(-M virt -bios default -nic none) ;;
 	esac
 	[ "$arch" = arm64 ] && [ "$smp" -gt 8 ] && args[1]=virt,gic-version=3
 	if ! command -v "$qemu" >/dev/null 2>&1; then

@@ -87,7 +87,9 @@ class Boot:
             cmd = ["qemu-system-riscv64", "-M", m, "-bios", "default"]
             if self.cpu:
                 cmd += ["-cpu", self.cpu]
-        cmd += ["-smp", str(self.smp), "-nographic", "-no-reboot"] + self._numa_args()
+        # -nic none: no default network card, so QEMU needs no option ROM (ipxe-qemu)
+        cmd += ["-smp", str(self.smp), "-nographic", "-no-reboot", "-nic", "none"]
+        cmd += self._numa_args()
         if self.machine.startswith("raspi"):
             # the Pi trees name the mini UART (QEMU's second serial port) as the console
             cmd += ["-serial", "null", "-serial", "mon:stdio"]
