@@ -55,7 +55,7 @@ LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style
 SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
 	   $(wildcard percpu/*.c) \
 	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
-FDT_SRCS := fdt.c fdt_ro.c fdt_strerror.c fdt_addresses.c
+FDT_SRCS := fdt.c fdt_ro.c fdt_sw.c fdt_strerror.c fdt_addresses.c
 OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
 	   $(OBJ)/version.o
 
@@ -134,10 +134,13 @@ SMP	  ?= 4
 NODES	  ?= 2
 APPEND	  ?=
 BOOT_ARGS ?=
-run: deps-check all
+# deps first, then a new make: this one's flags were computed before clang was installed
+run: deps-check
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)python3 tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
 		--append "$(APPEND)" $(BOOT_ARGS)
-debug: deps-check all
+debug: deps-check
+	$(Q)$(MAKE) --no-print-directory all
 	@echo "In another terminal: gdb-multiarch $(O)/pcpurt.elf -ex 'target remote :1234'"
 	$(Q)python3 tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
 		--append "$(APPEND)" --gdb $(BOOT_ARGS)

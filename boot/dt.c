@@ -99,7 +99,7 @@ static void parse_reserved(const void *fdt, struct dt_info *info)
 }
 
 /* The node /chosen/stdout-path names: a path or an alias, options after ':'. */
-static void parse_chosen(const void *fdt, struct dt_info *info)
+void dt_parse_chosen(const void *fdt, struct dt_info *info)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	const char *path, *colon;
@@ -138,7 +138,7 @@ static void parse_chosen(const void *fdt, struct dt_info *info)
 	info->uart.found = true;
 }
 
-static void parse_psci(const void *fdt, struct dt_info *info)
+void dt_parse_psci(const void *fdt, struct dt_info *info)
 {
 	int node = fdt_path_offset(fdt, "/psci");
 	const char *method;
@@ -166,7 +166,7 @@ static void parse_psci(const void *fdt, struct dt_info *info)
 		info->psci_cpu_on = v;
 }
 
-static void parse_finisher(const void *fdt, struct dt_info *info)
+void dt_parse_finisher(const void *fdt, struct dt_info *info)
 {
 	int node = fdt_node_offset_by_compatible(fdt, -1, "sifive,test1");
 	uint64_t size;
@@ -210,16 +210,6 @@ static void parse_gic(const void *fdt, struct dt_info *info)
 	}
 }
 
-void dt_parse_unchecked(const void *fdt, struct dt_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->fdt = fdt;
-	if (fdt_check_header(fdt))
-		return;
-	parse_chosen(fdt, info);
-	parse_finisher(fdt, info);
-}
-
 int dt_parse(const void *fdt, struct dt_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -230,9 +220,9 @@ int dt_parse(const void *fdt, struct dt_info *info)
 	parse_memory(fdt, info);
 	parse_reserved(fdt, info);
 	dt_add_reserved(info, (uintptr_t)fdt, info->fdt_size, DT_RESV_DTB);
-	parse_chosen(fdt, info);
-	parse_psci(fdt, info);
-	parse_finisher(fdt, info);
+	dt_parse_chosen(fdt, info);
+	dt_parse_psci(fdt, info);
+	dt_parse_finisher(fdt, info);
 	parse_gic(fdt, info);
 	dt_parse_cpus(fdt, info);
 	dt_parse_numa(fdt, info);

@@ -15,6 +15,12 @@ int dt_get_u32(const void *fdt, int node, const char *name, uint32_t *out);
 int dt_get_reg(const void *fdt, int node, int idx, uint64_t *base, uint64_t *size);
 int dt_node_numa_id(const void *fdt, int node);
 
+/* parts of dt_parse() that dt_parse_unchecked() also runs, on the salvaged copy */
+void dt_parse_chosen(const void *fdt, struct dt_info *info);
+void dt_parse_psci(const void *fdt, struct dt_info *info);
+void dt_parse_finisher(const void *fdt, struct dt_info *info);
+int dt_salvage(const void *fdt, void *buf, int size);
+
 void dt_parse_cpus(const void *fdt, struct dt_info *info);
 void dt_parse_numa(const void *fdt, struct dt_info *info);
 

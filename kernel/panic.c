@@ -13,12 +13,22 @@ unsigned int panic_cpu(void)
 	return smp_processor_id();
 }
 
+/* result_line() - the closing line, after a note when the run will halt, not power off. */
+static void result_line(const char *prefix, const char *why)
+{
+	const char *missing = arch_poweroff_missing();
+
+	if (missing)
+		printk("poweroff: %s: the CPUs halt after the RESULT line\n", missing);
+	if (why)
+		printk("RESULT: FAIL %s%s\n", prefix, why);
+	else
+		printk("RESULT: PASS\n");
+}
+
 void result_exit(bool pass, const char *why)
 {
-	if (pass)
-		printk("RESULT: PASS\n");
-	else
-		printk("RESULT: FAIL %s\n", why);
+	result_line("", pass ? NULL : why);
 	arch_poweroff(pass ? EXIT_PASS : EXIT_FAIL);
 }
 
@@ -58,7 +68,7 @@ void panic_end(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	printk("RESULT: FAIL panic: %s\n", why);
+	result_line("panic: ", why);
 	arch_poweroff(EXIT_PANIC);
 }
 
@@ -84,6 +94,6 @@ void fatal(const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	printk("FATAL: %s\n", why);
-	printk("RESULT: FAIL %s\n", why);
+	result_line("", why);
 	arch_poweroff(EXIT_FATAL);
 }

@@ -2,9 +2,10 @@
  * run.c - run the tests and workloads the command line picked and close the run.
  *
  * `run=a,b,...` names entries of the registry; an unknown name is reported and fails the
- * run (after the named ones that exist have run). Without run=, every registered test
- * runs, and the count of tests that ran must equal the count registered. The last line is
- * always "RESULT: PASS" or "RESULT: FAIL <why>".
+ * run (after the named ones that exist have run); several run= parameters add up. Without
+ * run=, every registered test runs, and a second walk of the registry checks that each one
+ * was marked as run (`run_skip=NAME` leaves one out on purpose, to show the check fails).
+ * The last line is always "RESULT: PASS" or "RESULT: FAIL <why>".
  */
 #include <pcpurt/run.h>
 #include <pcpurt/arch.h>
@@ -16,20 +17,34 @@
 #include <string.h>
 
 #define RUN_LIST_MAX 256
+#define RUN_ENTRIES_MAX 256
 
 extern const struct run_entry __run_start[], __run_end[];
 
 static char run_list[RUN_LIST_MAX];
 static bool run_given;
+static char run_skip[32];
+static bool entry_ran[RUN_ENTRIES_MAX];	/* by index in the registry */
 
+/* run=a,b: appended to what earlier run= parameters named */
 static int set_run(const char *value)
 {
-	if (strlcpy(run_list, value, sizeof(run_list)) >= sizeof(run_list))
+	size_t len = strlen(run_list);
+
+	if (len && len + 1 < sizeof(run_list))
+		run_list[len++] = ',';
+	if (len + strlcpy(run_list + len, value, sizeof(run_list) - len) >= sizeof(run_list))
 		return -1;
 	run_given = true;
 	return 0;
 }
 DEFINE_BOOT_PARAM("run", set_run);
+
+static int set_run_skip(const char *value)
+{
+	return strlcpy(run_skip, value, sizeof(run_skip)) >= sizeof(run_skip) ? -1 : 0;
+}
+DEFINE_BOOT_PARAM("run_skip", set_run_skip);
 
 int test_fail(const char *fmt, ...)
 {
@@ -108,6 +123,8 @@ static bool run_one(const struct run_entry *e)
 	percpu_balance_step();	/* the allocator's background step, off every fast path */
 	dt = (arch_counter() - t0) * 1000000 / arch_counter_freq();
 	printk("run: %s: %s (%llu us)\n", e->name, rc ? "FAIL" : "PASS", (unsigned long long)dt);
+	if (e - __run_start < RUN_ENTRIES_MAX)
+		entry_ran[e - __run_start] = true;
 	return rc == 0;
 }
 
@@ -117,19 +134,35 @@ void run_selected(int params_rejected)
 	int registered = 0, ran = 0, passed = 0, unknown = 0;
 	char why[128] = "";
 
-	for (e = __run_start; e < __run_end; e++)
-		registered += !!(e->kind & RUN_TEST);
-
+	if (__run_end - __run_start > RUN_ENTRIES_MAX)
+		fatal("run: %d registry entries, at most %d", (int)(__run_end - __run_start),
+		      RUN_ENTRIES_MAX);
 	if (!run_given) {
+		int done = 0;
+
 		for (e = __run_start; e < __run_end; e++) {
 			if (!(e->kind & RUN_TEST))
 				continue;
+			if (!strcmp(e->name, run_skip)) {
+				printk("run: %s: skipped (run_skip=)\n", e->name);
+				continue;
+			}
 			ran++;
 			passed += run_one(e);
 		}
-		printk("run: %d of %d registered tests ran, %d passed\n", ran, registered, passed);
-		if (ran != registered)
-			snprintf(why, sizeof(why), "only %d of %d registered tests ran", ran,
+		/* the check: walk the registry again, count the tests marked as run */
+		for (e = __run_start; e < __run_end; e++) {
+			if (!(e->kind & RUN_TEST))
+				continue;
+			registered++;
+			if (entry_ran[e - __run_start])
+				done++;
+			else
+				printk("run: %s: registered but did not run\n", e->name);
+		}
+		printk("run: %d of %d registered tests ran, %d passed\n", done, registered, passed);
+		if (done != registered)
+			snprintf(why, sizeof(why), "only %d of %d registered tests ran", done,
 				 registered);
 	} else {
 		const char *p = run_list;

@@ -109,6 +109,13 @@ long psci_call(uint32_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
 	return (long)x0;
 }
 
+const char *arch_poweroff_missing(void)
+{
+	if (arm64_semihosting_present() || psci_present)
+		return NULL;
+	return "no semihosting and no PSCI in the device tree";
+}
+
 void arch_poweroff(int status)
 {
 	arch_local_irq_disable();
@@ -123,8 +130,6 @@ void arch_poweroff(int status)
 	}
 	if (psci_present)
 		psci_call(PSCI_SYSTEM_OFF, 0, 0, 0);
-	else
-		console_write("poweroff: no PSCI in the device tree: halted\n", 45);
 	arch_wait_forever();
 	__builtin_unreachable();
 }

@@ -28,6 +28,13 @@ uint64_t arch_counter_freq(void)
 	return timebase ? timebase : 10000000;
 }
 
+const char *arch_poweroff_missing(void)
+{
+	if (finisher || sbi_probe_extension(SBI_EXT_SRST))
+		return NULL;
+	return "no test finisher in the device tree and no SBI system reset";
+}
+
 void arch_poweroff(int status)
 {
 	arch_local_irq_disable();

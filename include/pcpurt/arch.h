@@ -34,6 +34,11 @@ const char *arch_mmu_describe(void);
 
 /* arch_poweroff() - end the run; under QEMU the exit status equals @status. */
 void arch_poweroff(int status) __noreturn;
+/*
+ * arch_poweroff_missing() - NULL when arch_poweroff() has a way to power off, else why it
+ * has none (it will halt): said before the RESULT line, which stays the last line.
+ */
+const char *arch_poweroff_missing(void);
 
 /*
  * arch_trap_selftest() - raise a breakpoint trap on purpose and check that the trap path

@@ -130,9 +130,10 @@ int dt_check(const void *fdt, size_t bufsize);
 int dt_parse(const void *fdt, struct dt_info *info);
 
 /*
- * dt_parse_unchecked() - only /chosen (the console) and the test finisher into a zeroed
- * @info. Used on a tree that failed dt_check(), to report the failure on the console and
- * through the exit status: libfdt's getters stay within the header's sizes.
+ * dt_parse_unchecked() - only /chosen (the console), PSCI and the test finisher into a
+ * zeroed @info, read from a copy of the valid beginning of a tree that failed dt_check()
+ * (boot/dt_salvage.c): enough to report the failure on the console and through the exit
+ * status. Never walks the broken tree with libfdt's loops, so it cannot hang.
  */
 void dt_parse_unchecked(const void *fdt, struct dt_info *info);
 

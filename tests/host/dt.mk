@@ -7,7 +7,8 @@
 #   dt_qemu_trees.sh    trees that QEMU generates (-M virt,dumpdtb=), checked by
 #                       dt_walk_test --qemu against the command that made them
 #   printf_test         lib/vsnprintf.c against glibc's snprintf
-#   fuzz_dt             libFuzzer: dt_check() then dt_parse() on arbitrary input
+#   fuzz_dt             libFuzzer: dt_check() then dt_parse() on arbitrary input, or
+#                       dt_parse_unchecked() on what dt_check() refuses
 #   fuzz_fdt_check      libFuzzer: our fdt_check_full() against Debian libfdt's
 #
 # The walk links Debian's libfdt-dev (-lfdt), like the other host tools, but with our own
@@ -16,7 +17,8 @@
 
 DT_HOSTO	:= $(HOSTO)/dt
 DT_SHARED_DIR	?= $(CURDIR)/../shared/dtb
-DT_SRCS		:= boot/dt.c boot/dt_cpus.c boot/dt_numa.c boot/dt_util.c lib/fdt_check.c
+DT_SRCS		:= boot/dt.c boot/dt_cpus.c boot/dt_numa.c boot/dt_util.c boot/dt_salvage.c \
+		   lib/fdt_check.c
 DT_HDRS		:= boot/dt_internal.h include/pcpurt/dt.h include/pcpurt/printk.h \
 		   include/pcpurt/compiler.h
 DT_DTS		:= $(sort $(wildcard tests/host/data/dt-*.dts))

@@ -18,6 +18,7 @@
  * MEM_MB / nodes of memory; DISTS is "-" or the -numa dist triples "src:dst:val,...".
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -595,6 +596,20 @@ static int last_tag(const void *fdt, uint32_t tag)
 	return last;
 }
 
+static int first_tag(const void *fdt, uint32_t tag)
+{
+	int off = 0, next;
+	uint32_t t;
+
+	do {
+		t = fdt_next_tag(fdt, off, &next);
+		if (t == tag)
+			return off;
+		off = next;
+	} while (t != FDT_END && next >= 0);
+	return -1;
+}
+
 static void set_struct_word(void *fdt, int off, uint32_t v)
 {
 	fdt32_t be = cpu_to_fdt32(v);
@@ -621,6 +636,43 @@ static void expect_reject(const char *what, const void *fdt, size_t size)
 		printf("  rejected (%s): %s\n", fdt_strerror(err), what);
 }
 
+static void on_alarm(int sig)
+{
+	static const char msg[] = "dt_walk_test: dt_parse_unchecked() ran 10 s: a hang\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(3);
+	_exit(2);
+}
+
+/*
+ * check_salvage() - dt_parse_unchecked() on a tree dt_check() refused (the boot's FATAL
+ * path) ends (a 10 s alarm kills a hang), and when @same is set the console, PSCI and test
+ * finisher it finds are those of the intact tree (@info, from check_tree()).
+ */
+static void check_salvage(const char *what, const void *fdt, bool same)
+{
+	static struct dt_info u;
+
+	nr_checks++;
+	signal(SIGALRM, on_alarm);
+	alarm(10);
+	dt_parse_unchecked(fdt, &u);
+	alarm(0);
+	if (!same)
+		return;
+	if (u.uart.found != info.uart.found || u.uart.base != info.uart.base ||
+	    u.psci_conduit != info.psci_conduit || u.test_finisher != info.test_finisher ||
+	    u.test_finisher_base != info.test_finisher_base ||
+	    !u.bootargs != !info.bootargs)
+		fail("salvage (%s): console %d 0x%llx psci %d finisher %d, intact tree: console "
+		     "%d 0x%llx psci %d finisher %d", what, u.uart.found,
+		     (unsigned long long)u.uart.base, u.psci_conduit, u.test_finisher,
+		     info.uart.found, (unsigned long long)info.uart.base, info.psci_conduit,
+		     info.test_finisher);
+}
+
 static void check_broken(const void *good, size_t size)
 {
 	size_t total = fdt_totalsize(good);
@@ -643,6 +695,23 @@ static void check_broken(const void *good, size_t size)
 	expect_reject("last property's nameoff = size_dt_strings", b, total);
 	set_struct_word(b, off + 8, 0xfffffff0);
 	expect_reject("last property's nameoff = 0xfffffff0", b, total);
+	check_salvage("last property's nameoff = 0xfffffff0", b, false);
+
+	/* a length that wraps the walk around (libfdt's own walkers loop on it) */
+	memcpy(b, good, total);
+	set_struct_word(b, off + 4, 0xfffffff0);
+	expect_reject("last property's length wraps the offset", b, total);
+	check_salvage("last property's length wraps the offset", b, false);
+	memcpy(b, good, total);
+	set_struct_word(b, first_tag(b, FDT_PROP) + 4, 0xfffffff0);
+	expect_reject("first property's length wraps the offset", b, total);
+	check_salvage("first property's length wraps the offset", b, false);
+
+	/* FDT_END turned into an unknown tag: all but /cpus is salvaged */
+	memcpy(b, good, total);
+	set_struct_word(b, last_tag(b, FDT_END), 0x7);
+	expect_reject("FDT_END replaced by tag 7", b, total);
+	check_salvage("FDT_END replaced by tag 7", b, true);
 
 	/* a property whose length runs past the structure block */
 	memcpy(b, good, total);
@@ -980,6 +1049,8 @@ int main(int argc, char **argv)
 				fail("cannot read the regression input");
 			else if (dt_check(w, wsize) == 0)
 				fail("dt_check accepted it");
+			else if (wsize >= 40 && !fdt_check_header(w) && fdt_totalsize(w) <= wsize)
+				check_salvage(bad[i], w, false);
 			free(w);
 		}
 	}

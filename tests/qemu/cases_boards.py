@@ -43,8 +43,9 @@ def cases(r):
                  image=kernel8, append="run=dt,percpu-identity", semihosting=False,
                  halt_after_result=2),
                status="halted",
-               expect=[r"Semihosting: absent", brought(1, 4), r"RESULT: PASS\n"
-                       r"poweroff: no PSCI in the device tree: halted"],
+               expect=[r"Semihosting: absent", brought(1, 4),
+                       r"poweroff: no semihosting and no PSCI in the device tree: the CPUs "
+                       r"halt after the RESULT line\nRESULT: PASS\n"],
                timeout=180),
         r.Case("board-rpi4-image-uboot-virt",
                B("arm64", smp=4, how="uboot", image=kernel8, append="run=dt," + PERCPU,

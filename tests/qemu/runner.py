@@ -27,7 +27,7 @@ SHARED_DTB = os.environ.get("PCPURT_SHARED_DTB",
 
 class Case:
     def __init__(self, name, boot, status=0, result="PASS", expect=(), reject=(), timeout=60,
-                 prepare=None, alone=False):
+                 prepare=None, alone=False, max_secs=None):
         self.name = name
         self.boot = boot
         self.status = status          # expected QEMU exit status
@@ -38,6 +38,7 @@ class Case:
         self.prepare = prepare        # callable(case) run before the boot
         self.alone = alone            # runs by itself, after the others: its vCPUs would
         #                               starve a case run beside it on a small host
+        self.max_secs = max_secs      # QEMU's whole run, start-up included, must end sooner
 
 
 def corrupt_dtb(case):
@@ -74,10 +75,11 @@ def cases():
                  expect=banner + ["Starting kernel", r"Kernel command line: run=dt,mmu"]),
             Case(f"{arch}-uboot-4cpu", B(arch, smp=4, how="uboot"),
                  expect=banner + ["Starting kernel", r"CPUs: 4 in the device tree"]),
+            # "within a second": QEMU's start-up and OpenSBI are in the 3 s
             Case(f"{arch}-corrupt-dtb", B(arch, smp=1, how="image"), status=3,
                  result="FAIL", prepare=corrupt_dtb,
                  expect=[r"FATAL: device tree: FDT_ERR_\w+"], reject=[r"Machine model"],
-                 timeout=30),
+                 timeout=30, max_secs=3),
             Case(f"{arch}-panic", B(arch, smp=1, append="run=panic"), status=2, result="FAIL",
                  expect=[r"PANIC: CPU0: .*(undefined instruction|illegal instruction)",
                          r"RESULT: FAIL panic: "], timeout=30),
@@ -88,6 +90,29 @@ def cases():
                  expect=[r'unknown test or workload "no-such-test"', r"run: dt: PASS"],
                  timeout=30),
         ]
+    # no semihosting: the FATAL path must find PSCI in what is left of the tree to power off
+    out.append(Case("arm64-corrupt-dtb-no-semihosting",
+                    B("arm64", smp=1, how="image", semihosting=False), status=0,
+                    result="FAIL", prepare=corrupt_dtb,
+                    expect=[r"FATAL: device tree: FDT_ERR_\w+"], reject=[r"poweroff: "],
+                    timeout=30, max_secs=3))
+    out.append(Case("arm64-el2-corrupt-dtb-no-semihosting",
+                    B("arm64", smp=1, how="image", semihosting=False,
+                      machine_opts=["virtualization=on"]), status=0,
+                    result="FAIL", prepare=corrupt_dtb,
+                    expect=[r"FATAL: device tree: FDT_ERR_\w+"], reject=[r"poweroff: "],
+                    timeout=30, max_secs=3))
+    for arch in ("arm64", "riscv64"):
+        out.append(Case(f"{arch}-elf-4cpu", B(arch, smp=4, how="elf"),
+                        expect=[brought(1, 4),
+                                r"run: \d+ of \d+ registered tests ran, \d+ passed"]))
+        out.append(Case(f"{arch}-run-skip-detected", B(arch, smp=1, append="run_skip=dt"),
+                        status=1, result="FAIL",
+                        expect=[r"run: dt: registered but did not run",
+                                r"RESULT: FAIL only \d+ of \d+ registered tests ran"]))
+        out.append(Case(f"{arch}-run-twice", B(arch, smp=1, append="run=dt run=mmu"),
+                        expect=[r"run: dt: PASS", r"run: mmu: PASS", r"run: 2 selected"],
+                        timeout=30))
     out.append(Case("arm64-el2-4cpu", B("arm64", smp=4, machine_opts=["virtualization=on"],
                                         append="run=dt,mmu,trap," + PERCPU),
                     expect=[r"Entry: EL2", r"run: trap: PASS", brought(1, 4)]))
@@ -226,8 +251,10 @@ def plugin_cases():
     return out
 
 
-def check(case, status, log):
+def check(case, status, log, secs=0.0):
     why = []
+    if case.max_secs is not None and secs > case.max_secs:
+        why.append(f"took {secs:.2f} s, want at most {case.max_secs} s")
     if status is None:
         why.append(f"timeout after {case.timeout}s")
     elif status != case.status:
@@ -237,6 +264,8 @@ def check(case, status, log):
         why.append(f"{len(results)} RESULT lines, want 1")
     elif results[0][0] != case.result:
         why.append(f"RESULT: {results[0][0]}{results[0][1]}, want {case.result}")
+    elif not log.rstrip("\n").splitlines()[-1].startswith("RESULT: "):
+        why.append("the RESULT line is not the last line")
     for pat in case.expect:
         if not re.search(pat, log, re.M):
             why.append(f"missing /{pat}/")
@@ -253,7 +282,7 @@ def run_case(case):
             case.prepare(case)
         status, log, secs = qemu.run(case.boot, case.timeout,
                                      os.path.join(LOGDIR, case.name + ".log"))
-        return case, check(case, status, log), secs
+        return case, check(case, status, log, secs), secs
     except Exception as e:  # a broken case fails, the others go on
         return case, [f"runner error: {e}"], 0.0
 
