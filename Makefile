@@ -32,6 +32,12 @@ CC	:= clang
 LD	:= ld.lld
 OBJCOPY	:= llvm-objcopy
 HOSTCC	:= clang
+# the board trees the host and QEMU tests read (a sibling checkout's shared/dtb)
+PCPURT_DTB_DIR ?= $(abspath ../shared/dtb)
+export PCPURT_DTB_DIR
+# Debian's python3, which sees the packages deps.sh installs (python3-libfdt), even where
+# another python3 (pyenv, a venv) comes first in PATH
+PYTHON	:= $(or $(wildcard /usr/bin/python3),python3)
 
 include platforms/$(PLATFORM)/platform.mk
 include arch/$(SRCARCH)/arch.mk
@@ -59,7 +65,7 @@ FDT_SRCS := fdt.c fdt_ro.c fdt_sw.c fdt_strerror.c fdt_addresses.c
 OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
 	   $(OBJ)/version.o
 
-.PHONY: all image run debug test test-host test-qemu fuzz bench clean deps libfdt help
+.PHONY: all image images run debug test test-host test-qemu fuzz bench clean deps libfdt help
 all: $(O)/pcpurt.elf $(O)/Image
 
 # Flags live in these files: a change to them rebuilds everything.
@@ -114,7 +120,7 @@ $(O)/pcpurt.elf: $(OBJS) $(O)/pcpurt.lds
 $(O)/Image: $(O)/pcpurt.elf
 	@echo "  IMAGE   $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
-	$(Q)python3 tools/check-image.py $@ $< $(ARCH)
+	$(Q)$(PYTHON) tools/check-image.py $@ $< $(ARCH)
 
 # make image: the Image plus what the platform's boot path needs (platforms/*/platform.mk).
 # A board's Image must be byte for byte the one of PLATFORM_CMP (qemu-virt): no flag may
@@ -137,12 +143,12 @@ BOOT_ARGS ?=
 # deps first, then a new make: this one's flags were computed before clang was installed
 run: deps-check
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)python3 tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
+	$(Q)$(PYTHON) tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
 		--append "$(APPEND)" $(BOOT_ARGS)
 debug: deps-check
 	$(Q)$(MAKE) --no-print-directory all
 	@echo "In another terminal: gdb-multiarch $(O)/pcpurt.elf -ex 'target remote :1234'"
-	$(Q)python3 tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
+	$(Q)$(PYTHON) tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
 		--append "$(APPEND)" --gdb $(BOOT_ARGS)
 
 # ---- tests -----------------------------------------------------------------------------
@@ -167,14 +173,18 @@ test-host: deps-check $(HOST_TEST_BINS)
 fuzz: deps-check $(HOST_FUZZ_BINS)
 	$(Q)tests/host/run-all.sh $(HOST_FUZZ_CMDS)
 
-test-qemu: deps-check
+# every image the QEMU tests boot (and whose static per-CPU size pcpu-layout measures)
+images: deps-check
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=rpi4 image
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=visionfive2 image
-	$(Q)python3 tests/qemu/runner.py $(RUNNER_ARGS)
+
+test-qemu: images
+	$(Q)$(PYTHON) tests/qemu/runner.py $(RUNNER_ARGS)
 
 test: deps-check
+	$(Q)$(MAKE) --no-print-directory images
 	$(Q)$(MAKE) --no-print-directory test-host
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)$(MAKE) --no-print-directory test-qemu

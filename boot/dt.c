@@ -98,44 +98,99 @@ static void parse_reserved(const void *fdt, struct dt_info *info)
 	}
 }
 
-/* The node /chosen/stdout-path names: a path or an alias, options after ':'. */
-void dt_parse_chosen(const void *fdt, struct dt_info *info)
+/* read the UART at @node into info->uart; false when it is not a usable one */
+static bool read_uart(const void *fdt, int node, struct dt_info *info, const char *source)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	const char *path, *colon;
-	int node, len;
+	struct dt_uart *u = &info->uart;
 	uint64_t size;
 	uint32_t v;
 
-	if (chosen < 0)
+	if (node < 0 || !dt_node_okay(fdt, node))
+		return false;
+	u->compat = fdt_getprop(fdt, node, "compatible", &u->compat_len);
+	if (!u->compat || u->compat_len <= 0 || u->compat[u->compat_len - 1] != '\0')
+		return false;
+	if (dt_get_reg(fdt, node, 0, &u->base, &size))
+		return false;
+	if (!dt_get_u32(fdt, node, "reg-shift", &v))
+		u->reg_shift = v;
+	if (!dt_get_u32(fdt, node, "reg-io-width", &v))
+		u->reg_io_width = v;
+	if (!dt_get_u32(fdt, node, "clock-frequency", &v))
+		u->clock = v;
+	u->offset = node;
+	u->source = source;
+	u->found = true;
+	return true;
+}
+
+/*
+ * Platform defaults, used only when /chosen names no console: the board (root compatible)
+ * says which kind of UART its console is, and the tree says where the first enabled one
+ * is. Aliases serial0 comes first, as U-Boot and most boards number the console port 0.
+ */
+static const struct {
+	const char *board;	/* root compatible */
+	const char *uart;	/* compatible of its console UART */
+	const char *source;
+} default_consoles[] = {
+	{ "linux,dummy-virt", "arm,pl011", "platform default of QEMU virt (arm64)" },
+	{ "riscv-virtio", "ns16550a", "platform default of QEMU virt (riscv64)" },
+	{ "raspberrypi,4-model-b", "brcm,bcm2835-aux-uart", "platform default of the Pi 4" },
+	{ "raspberrypi,3-model-b", "brcm,bcm2835-aux-uart", "platform default of the Pi 3" },
+	{ "starfive,jh7110", "snps,dw-apb-uart", "platform default of the JH7110" },
+	{ "sifive,fu540", "sifive,uart0", "platform default of the FU540" },
+	{ "sifive,fu740", "sifive,uart0", "platform default of the FU740" },
+};
+
+static void default_console(const void *fdt, struct dt_info *info)
+{
+	const char *alias = fdt_get_alias(fdt, "serial0");
+	unsigned int i;
+	int node;
+
+	if (alias && read_uart(fdt, fdt_path_offset(fdt, alias), info, "aliases/serial0"))
 		return;
-	info->bootargs = fdt_getprop(fdt, chosen, "bootargs", &len);
-	if (info->bootargs && (len <= 0 || info->bootargs[len - 1] != '\0'))
-		info->bootargs = NULL;
-	path = fdt_getprop(fdt, chosen, "stdout-path", &len);
-	if (!path)
-		path = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
-	if (!path || len <= 1 || path[len - 1] != '\0')
+	for (i = 0; i < ARRAY_SIZE(default_consoles); i++) {
+		if (!dt_compat_has(fdt, 0, default_consoles[i].board))
+			continue;
+		for (node = fdt_node_offset_by_compatible(fdt, -1, default_consoles[i].uart);
+		     node >= 0;
+		     node = fdt_node_offset_by_compatible(fdt, node, default_consoles[i].uart))
+			if (read_uart(fdt, node, info, default_consoles[i].source))
+				return;
+	}
+}
+
+/*
+ * The node /chosen/stdout-path names (a path or an alias, options after ':'); only when
+ * there is no stdout-path, a platform default. A stdout-path that names no usable UART
+ * gets no default: the tree said where the console is.
+ */
+void dt_parse_chosen(const void *fdt, struct dt_info *info)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *path = NULL, *colon;
+	int len;
+
+	if (chosen >= 0) {
+		info->bootargs = fdt_getprop(fdt, chosen, "bootargs", &len);
+		if (info->bootargs && (len <= 0 || info->bootargs[len - 1] != '\0'))
+			info->bootargs = NULL;
+		path = fdt_getprop(fdt, chosen, "stdout-path", &len);
+		if (!path)
+			path = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
+	}
+	if (!path) {
+		default_console(fdt, info);
+		return;
+	}
+	if (len <= 1 || path[len - 1] != '\0')
 		return;
 	info->stdout_path = path;
 	colon = strchr(path, ':');
-	node = fdt_path_offset_namelen(fdt, path, colon ? (int)(colon - path) : (int)strlen(path));
-	if (node < 0 || !dt_node_okay(fdt, node))
-		return;
-	info->uart.compat = fdt_getprop(fdt, node, "compatible", &info->uart.compat_len);
-	if (!info->uart.compat || info->uart.compat_len <= 0 ||
-	    info->uart.compat[info->uart.compat_len - 1] != '\0')
-		return;
-	if (dt_get_reg(fdt, node, 0, &info->uart.base, &size))
-		return;
-	if (!dt_get_u32(fdt, node, "reg-shift", &v))
-		info->uart.reg_shift = v;
-	if (!dt_get_u32(fdt, node, "reg-io-width", &v))
-		info->uart.reg_io_width = v;
-	if (!dt_get_u32(fdt, node, "clock-frequency", &v))
-		info->uart.clock = v;
-	info->uart.offset = node;
-	info->uart.found = true;
+	read_uart(fdt, fdt_path_offset_namelen(fdt, path, colon ? (int)(colon - path) :
+					       (int)strlen(path)), info, "stdout-path");
 }
 
 void dt_parse_psci(const void *fdt, struct dt_info *info)

@@ -57,7 +57,7 @@ static void check_device_tree(void)
 	if (err) {
 		dt_parse_unchecked(bi->fdt, &dt);
 		arch_dt_init(&dt);
-		console_init_dt(&dt, "stdout-path of the unchecked tree");
+		console_init_dt(&dt, "of the unchecked tree");
 		fatal("device tree: %s", fdt_strerror(err));
 	}
 }
@@ -70,10 +70,13 @@ static void parse_device_tree(void)
 	arch_dt_init(&dt);
 }
 
-/* Step 4: the console /chosen/stdout-path names; the buffered lines come out first. */
+/*
+ * Step 4: the console /chosen/stdout-path names (else the board's default UART); the
+ * buffered lines come out first.
+ */
 static void init_console(void)
 {
-	console_init_dt(&dt, "stdout-path");
+	console_init_dt(&dt, NULL);
 }
 
 static const char *resv_kind_name(unsigned int k)
@@ -139,6 +142,14 @@ static void print_banner(void)
 	}
 	printk("NUMA: %d node%s, %s\n", dt.nr_nodes, dt.nr_nodes == 1 ? "" : "s",
 	       dt.distance_map ? "distances from /distance-map" : "default distances");
+	for (i = 0; dt.distance_map && i < dt.nr_nodes && dt.nr_nodes <= 8; i++) {
+		char row[64];
+		int n = 0;
+
+		for (j = 0; j < dt.nr_nodes; j++)
+			n += snprintf(row + n, sizeof(row) - n, " %d", dt.distance[i][j]);
+		printk("NUMA: node %d distances:%s\n", i, row);
+	}
 	printk("Kernel command line: %s\n", dt.bootargs ? dt.bootargs : "");
 }
 

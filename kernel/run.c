@@ -80,6 +80,12 @@ static const struct run_entry *find_entry(const char *name, size_t len)
 static char notes[NR_CPUS][64];
 static int results[NR_CPUS];
 
+/* the closing table: one row per CPU, one column per all-CPU entry that ran */
+#define SUMMARY_COLS 16
+static const char *summary_name[SUMMARY_COLS];
+static uint8_t summary[NR_CPUS][SUMMARY_COLS];	/* 0 not run, 1 ok, 2 failed */
+static unsigned int summary_cols;
+
 void run_note(const char *fmt, ...)
 {
 	va_list ap;
@@ -101,6 +107,41 @@ static void print_cpu_table(const struct run_entry *e)
 		       notes[cpu]);
 }
 
+static void summary_add(const struct run_entry *e)
+{
+	unsigned int cpu;
+
+	if (summary_cols == SUMMARY_COLS)
+		return;
+	for_each_online_cpu(cpu)
+		summary[cpu][summary_cols] = results[cpu] ? 2 : 1;
+	summary_name[summary_cols++] = e->name;
+}
+
+/* The per-CPU results of every all-CPU test and workload of the run, in one table. */
+static void print_summary(void)
+{
+	char line[SUMMARY_COLS * 24 + 64];
+	unsigned int cpu, c;
+	int n;
+
+	if (!summary_cols)
+		return;
+	n = snprintf(line, sizeof(line), "run: summary: CPU  node  hwid       ");
+	for (c = 0; c < summary_cols; c++)
+		n += snprintf(line + n, sizeof(line) - n, " %s", summary_name[c]);
+	printk("%s\n", line);
+	for_each_online_cpu(cpu) {
+		n = snprintf(line, sizeof(line), "run: summary: %3u  %4d  0x%-8llx", cpu,
+			     cpu_to_node(cpu), (unsigned long long)cpu_map.cpu[cpu].hwid);
+		for (c = 0; c < summary_cols; c++)
+			n += snprintf(line + n, sizeof(line) - n, " %-*s",
+				      c + 1 < summary_cols ? (int)strlen(summary_name[c]) : 0,
+				      summary[cpu][c] == 1 ? "ok" : summary[cpu][c] ? "FAIL" : "-");
+		printk("%s\n", line);
+	}
+}
+
 /* run_one() - run @e (on every online CPU when it asks), print its result and time. */
 static bool run_one(const struct run_entry *e)
 {
@@ -115,6 +156,7 @@ static bool run_one(const struct run_entry *e)
 		memset(results, 0, sizeof(results));
 		rc = smp_call_all(e->fn, results);
 		print_cpu_table(e);
+		summary_add(e);
 	} else if (!rc) {
 		rc = e->fn();
 	}
@@ -190,6 +232,7 @@ void run_selected(int params_rejected)
 			snprintf(why, sizeof(why), "%d unknown name%s in run=", unknown,
 				 unknown == 1 ? "" : "s");
 	}
+	print_summary();
 	if (!why[0] && passed != ran)
 		snprintf(why, sizeof(why), "%d of %d failed", ran - passed, ran);
 	if (!why[0] && params_rejected)

@@ -58,6 +58,28 @@ unsigned int smp_processor_id(void)
 	return this_cpu_read(cpu_number);
 }
 
+static unsigned int nr_online_nodes;
+
+/* count the distinct nodes of @dt's memory ranges and of the possible CPUs */
+static void count_online_nodes(const struct dt_info *dt)
+{
+	static bool seen[MAX_NUMNODES];
+	int i, node;
+
+	memset(seen, 0, sizeof(seen));
+	nr_online_nodes = 0;
+	for (i = 0; i < dt->nr_mem + (int)cpu_map.nr; i++) {
+		if (i < dt->nr_mem)
+			node = dt->mem[i].node == DT_NO_NODE ? 0 : dt->mem[i].node;
+		else
+			node = cpu_map.cpu[i - dt->nr_mem].node;
+		if (node >= 0 && node < MAX_NUMNODES && !seen[node]) {
+			seen[node] = true;
+			nr_online_nodes++;
+		}
+	}
+}
+
 void smp_init_cpus(const struct dt_info *dt, uint64_t boot_hwid)
 {
 	unsigned int cpu;
@@ -73,6 +95,7 @@ void smp_init_cpus(const struct dt_info *dt, uint64_t boot_hwid)
 	}
 	secondary_boot.nr = cpu_map.nr;
 	nr_cpu_ids = cpu_map.nr;
+	count_online_nodes(dt);
 	cpumask_set_cpu(0, &cpu_online_mask);
 }
 
@@ -111,21 +134,14 @@ static unsigned int wait_online(struct cpumask *pending)
 	return failed;
 }
 
+/*
+ * online_nodes() - Linux's num_online_nodes() at this point: every node the tree's memory
+ * or CPUs name is online (arch_numa sets the parsed nodes online), whether or not one of
+ * its CPUs came up.
+ */
 static unsigned int online_nodes(void)
 {
-	static bool seen[MAX_NUMNODES];
-	unsigned int cpu, n = 0;
-
-	memset(seen, 0, sizeof(seen));
-	for_each_online_cpu(cpu) {
-		int node = cpu_to_node(cpu);
-
-		if (node >= 0 && node < MAX_NUMNODES && !seen[node]) {
-			seen[node] = true;
-			n++;
-		}
-	}
-	return n;
+	return nr_online_nodes;
 }
 
 /*
@@ -186,7 +202,8 @@ void smp_bring_up(void)
 	char mask[128];
 
 	arch_smp_prepare(boot_dt());
-	printk("smp: Bringing up secondary CPUs ... (idle: %s)\n", arch_wake_describe());
+	printk("smp: Bringing up secondary CPUs ...\n");
+	printk("smp: idle CPUs wait with %s\n", arch_wake_describe());
 	secondaries_started = true;
 	/* a CPU that fails leaves its place under maxcpus to the next one, as in Linux */
 	while (next < nr_cpu_ids && num_online_cpus() < max_cpus)

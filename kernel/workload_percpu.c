@@ -33,6 +33,7 @@ static DEFINE_PER_CPU(uint64_t, count64);
 static DEFINE_PER_CPU(uint64_t, magic) = MAGIC;
 static DEFINE_PER_CPU(const char *, name_ptr) = "template";
 static DEFINE_PER_CPU_ALIGNED(uint64_t, aligned_var) = 7;
+static DEFINE_PER_CPU_SHARED_ALIGNED(uint32_t, shared_aligned_var) = 9;
 static DEFINE_PER_CPU_READ_MOSTLY(uint32_t, read_mostly_var) = 0xabcd;
 static DEFINE_PER_CPU_PAGE_ALIGNED(uint8_t, page_var[64]);
 
@@ -135,11 +136,13 @@ static int identity_run(void)
 		err |= test_fail("CPU%u: unit 0x%lx is on node %d, CPU is on node %d", cpu,
 				 (unsigned long)unit, va_node(unit), node);
 	if (this_cpu_read(magic) != MAGIC || this_cpu_read(aligned_var) != 7 ||
+	    this_cpu_read(shared_aligned_var) != 9 ||
 	    this_cpu_read(read_mostly_var) != 0xabcd)
 		err |= test_fail("CPU%u: static initial values not copied", cpu);
 	if (strcmp(this_cpu_read(name_ptr), "template"))
 		err |= test_fail("CPU%u: pointer initial value not copied", cpu);
 	if ((uintptr_t)this_cpu_ptr(&aligned_var) % CACHE_LINE ||
+	    (uintptr_t)this_cpu_ptr(&shared_aligned_var) % CACHE_LINE ||
 	    (uintptr_t)this_cpu_ptr(&page_var) % 4096)
 		err |= test_fail("CPU%u: aligned variants misaligned", cpu);
 	run_note("unit 0x%lx node %d (mem node %d), %lu idle wake-ups", (unsigned long)unit, node,
@@ -193,6 +196,22 @@ DEFINE_SMP_TEST("percpu-identity", identity_run,
 		if (__this_cpu_read(var) != 4 || get_cpu_var(var) != 4)			\
 			err |= test_fail(#t ": raw/__this_cpu ops");			\
 		put_cpu_var(var);							\
+		__this_cpu_sub(var, 1);							\
+		__this_cpu_dec(var);							\
+		raw_cpu_add(var, 3);							\
+		raw_cpu_sub(var, 1);							\
+		raw_cpu_dec(var);							\
+		__this_cpu_inc(var);							\
+		old = __this_cpu_xchg(var, (t)7);					\
+		if (old != 4 || raw_cpu_read(var) != 7)					\
+			err |= test_fail(#t ": __this_cpu sub/dec/xchg, raw add/sub/dec");	\
+		old = raw_cpu_xchg(var, (t)8);						\
+		if (old != 7 || __this_cpu_cmpxchg(var, (t)8, (t)9) != 8 ||		\
+		    raw_cpu_cmpxchg(var, (t)1, (t)2) != 9 ||				\
+		    raw_cpu_cmpxchg(var, (t)9, (t)10) != 9 || this_cpu_read(var) != 10)	\
+			err |= test_fail(#t ": raw/__this_cpu xchg and cmpxchg");	\
+		__this_cpu_write(var, (t)4);						\
+		raw_cpu_write(var, (t)4);						\
 	} while (0)
 
 void probe_this_cpu_inc(void);

@@ -11,6 +11,7 @@ pkgs=(
 	device-tree-compiler libfdt-dev   # dtc, host libfdt
 	linux-source-6.1                  # libfdt sources for the target builds
 	python3 git xz-utils              # test runner, version string, tarball
+	python3-libfdt                    # libfdt for the test runner (corrupt trees)
 	gdb-multiarch                     # make debug
 )
 missing=()

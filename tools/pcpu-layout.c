@@ -35,17 +35,18 @@
 #include <pcpurt/printk.h>
 
 /*
- * The runtime's static per-CPU size when no image could be measured at build time: the
- * arm64 qemu-virt image's .data..percpu (__per_cpu_end - __per_cpu_start) when this tool
- * was written. The build passes the measured value as PCPU_LAYOUT_STATIC.
+ * The runtime's static per-CPU size of each arch, when no image could be measured at build
+ * time: the qemu-virt images' .data..percpu (__per_cpu_end - __per_cpu_start) when this
+ * was written. The build passes the measured values as PCPU_LAYOUT_STATIC_{ARM64,RISCV64}.
  */
-#define PCPU_LAYOUT_FALLBACK_STATIC 200
-#ifndef PCPU_LAYOUT_STATIC
-#define PCPU_LAYOUT_STATIC PCPU_LAYOUT_FALLBACK_STATIC
-#define PCPU_LAYOUT_STATIC_FROM "fallback constant: no runtime image when the tool was built"
+#ifndef PCPU_LAYOUT_STATIC_ARM64
+#define PCPU_LAYOUT_STATIC_ARM64 196
+#define PCPU_LAYOUT_STATIC_ARM64_FROM "fallback constant: no arm64 image when the tool was built"
 #endif
-#ifndef PCPU_LAYOUT_STATIC_FROM
-#define PCPU_LAYOUT_STATIC_FROM "the runtime image"
+#ifndef PCPU_LAYOUT_STATIC_RISCV64
+#define PCPU_LAYOUT_STATIC_RISCV64 260
+#define PCPU_LAYOUT_STATIC_RISCV64_FROM \
+	"fallback constant: no riscv64 image when the tool was built"
 #endif
 
 #define MAX_DTB_SIZE	(64UL << 20)
@@ -130,13 +131,16 @@ static void usage(FILE *f)
 		   "Prints the \"percpu: Embedded\" and \"pcpu-alloc:\" lines pcpurt logs on the\n"
 		   "machine FILE.dtb describes. Numbers: decimal or 0x hex, optional K or M.\n"
 		   "Defaults:\n"
-		   "  --static    %d (%s)\n"
+		   "  --static    arm64 %d (%s),\n"
+		   "              riscv64 %d (%s)\n"
 		   "  --reserved  %lu\n"
 		   "  --dyn       %lu\n"
 		   "  --atom      %lu\n"
 		   "  --boot-hwid the first usable CPU in the tree\n"
 		   "  --arch      riscv64 if a cpu node is compatible with \"riscv\", else arm64\n",
-		prog, (int)strlen(prog), "", PCPU_LAYOUT_STATIC, PCPU_LAYOUT_STATIC_FROM,
+		prog, (int)strlen(prog), "", PCPU_LAYOUT_STATIC_ARM64,
+		PCPU_LAYOUT_STATIC_ARM64_FROM, PCPU_LAYOUT_STATIC_RISCV64,
+		PCPU_LAYOUT_STATIC_RISCV64_FROM,
 		PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE, PCPU_PAGE_SIZE);
 }
 
@@ -217,7 +221,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	const char *v;
 	int i;
 
-	*o = (struct options){ .static_size = PCPU_LAYOUT_STATIC,
+	*o = (struct options){ .static_size = 0,	/* the arch's, once the arch is known */
 			       .reserved_size = PERCPU_MODULE_RESERVE,
 			       .dyn_size = PERCPU_DYNAMIC_RESERVE,
 			       .atom_size = PCPU_PAGE_SIZE,
@@ -295,8 +299,12 @@ static void *read_file(const char *path, size_t *size)
 			memset(buf + len, 0, cap - len);
 		}
 	}
-	if (ferror(f))
-		die("%s: %s", path, strerror(errno));
+	if (ferror(f)) {
+		int err = errno;
+
+		free(buf);	/* die() exits: LeakSanitizer would count it */
+		die("%s: %s", path, strerror(err));
+	}
 	fclose(f);
 	if (!len)
 		die("%s: empty file, not a device tree", path);
@@ -390,9 +398,12 @@ int main(int argc, char **argv)
 	if (!o.boot_given && !first_usable_hwid(&dt, is_riscv, &map, &o.boot_hwid))
 		die("%s: no usable CPU in /cpus (%d cpu nodes)", o.file, dt.nr_cpus);
 
+	if (!o.static_given)
+		o.static_size = is_riscv ? PCPU_LAYOUT_STATIC_RISCV64 : PCPU_LAYOUT_STATIC_ARM64;
 	printk("static size %llu bytes (%s)\n",
 		(unsigned long long)o.static_size,
-		o.static_given ? "--static" : PCPU_LAYOUT_STATIC_FROM);
+		o.static_given ? "--static" : is_riscv ? PCPU_LAYOUT_STATIC_RISCV64_FROM :
+		PCPU_LAYOUT_STATIC_ARM64_FROM);
 	cpu_map_build(&dt, o.boot_hwid, is_riscv, &map, false);
 	printk("%s, boot CPU hwid 0x%llx, %u CPUs, %d NUMA node%s%s\n",
 		is_riscv ? "riscv64" : "arm64", (unsigned long long)o.boot_hwid, map.nr,

@@ -66,6 +66,7 @@ primary_entry:
 	add	x2, x2, :lo12:boot_stack
 	add	sp, x2, #BOOT_STACK_SIZE	/* SP_EL0: everything else */
 	mov	x29, xzr
+	msr	tpidr_el1, xzr			/* per-CPU base: the template until the layout is set */
 	mov	x0, x19
 	mov	x1, x20
 	adr	x2, _text

@@ -57,10 +57,11 @@ static void use(const struct uart_driver *drv, struct uart_port port, const char
 }
 
 /* Pick the console from a parsed tree; the first time, the buffered output follows. */
-const char *console_init_dt(const struct dt_info *dt, const char *how)
+const char *console_init_dt(const struct dt_info *dt, const char *note)
 {
 	const char *c = dt->uart.compat;
 	const char *end = c + dt->uart.compat_len;
+	char how[80];
 
 	if (cur_drv)
 		return cur_drv->compatible;
@@ -70,6 +71,9 @@ const char *console_init_dt(const struct dt_info *dt, const char *how)
 		const struct uart_driver *drv = find_driver(c);
 
 		if (drv) {
+			snprintf(how, sizeof(how), "%s%s%s",
+				 dt->uart.source ? dt->uart.source : "?", note ? " " : "",
+				 note ? note : "");
 			use(drv, (struct uart_port){ .base = dt->uart.base,
 						     .reg_shift = dt->uart.reg_shift,
 						     .reg_io_width = dt->uart.reg_io_width },

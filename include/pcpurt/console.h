@@ -29,10 +29,11 @@ extern const struct uart_driver uart_pl011, uart_ns16550a, uart_dw_apb, uart_bcm
 	uart_sifive;
 
 /*
- * Returns the compatible picked, or NULL when the tree names no console we drive. @how is
- * shown by console_describe() ("stdout-path"). Only the first successful call counts.
+ * Returns the compatible picked, or NULL when the tree names no console we drive. How the
+ * tree chose it (dt->uart.source: "stdout-path", or a platform default), then @note when
+ * not NULL, are shown by console_describe(). Only the first successful call counts.
  */
-const char *console_init_dt(const struct dt_info *dt, const char *how);
+const char *console_init_dt(const struct dt_info *dt, const char *note);
 bool console_ready(void);
 void console_write(const char *s, size_t n);
 const char *console_describe(void);

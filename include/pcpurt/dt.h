@@ -65,6 +65,7 @@ struct dt_uart {
 	uint32_t reg_io_width;
 	uint32_t clock;		/* clock-frequency, 0 when absent */
 	int offset;
+	const char *source;	/* how it was chosen: "stdout-path", or the default's reason */
 };
 
 struct dt_info {

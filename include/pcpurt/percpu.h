@@ -35,6 +35,9 @@
 	DECLARE_PER_CPU_SECTION(type, name, "..shared_aligned") __aligned(CACHE_LINE)
 #define DEFINE_PER_CPU_ALIGNED(type, name) \
 	DEFINE_PER_CPU_SECTION(type, name, "..shared_aligned") __aligned(CACHE_LINE)
+/* Linux names the same thing both ways: cache-line aligned, in the shared_aligned part */
+#define DECLARE_PER_CPU_SHARED_ALIGNED(type, name)	DECLARE_PER_CPU_ALIGNED(type, name)
+#define DEFINE_PER_CPU_SHARED_ALIGNED(type, name)	DEFINE_PER_CPU_ALIGNED(type, name)
 #define DECLARE_PER_CPU_READ_MOSTLY(type, name) \
 	DECLARE_PER_CPU_SECTION(type, name, "..read_mostly")
 #define DEFINE_PER_CPU_READ_MOSTLY(type, name) \

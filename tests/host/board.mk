@@ -20,7 +20,7 @@ $(HOSTO)/board_test: tests/host/board_test.c $(BOARD_SRCS) tests/host/board_shim
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iboot -Itests/host/board_shim \
-		-DBOARD_SHARED_DIR='"$(CURDIR)/../shared/dtb"' \
+		-DBOARD_SHARED_DIR='"$(PCPURT_DTB_DIR)"' \
 		-DBOARD_SYNTH_DIR='"$(CURDIR)/$(BOARD_HOSTO)"' -o $@ tests/host/board_test.c \
 		$(BOARD_SRCS) -lfdt
 

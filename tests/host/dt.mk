@@ -16,7 +16,7 @@
 # the shared library's). PCPURT_DTB_DIR overrides where the board trees are looked for.
 
 DT_HOSTO	:= $(HOSTO)/dt
-DT_SHARED_DIR	?= $(CURDIR)/../shared/dtb
+DT_SHARED_DIR	:= $(PCPURT_DTB_DIR)
 DT_SRCS		:= boot/dt.c boot/dt_cpus.c boot/dt_numa.c boot/dt_util.c boot/dt_salvage.c \
 		   lib/fdt_check.c
 DT_HDRS		:= boot/dt_internal.h include/pcpurt/dt.h include/pcpurt/printk.h \

@@ -17,6 +17,7 @@
  * NODES is "-" (no NUMA) or the CPU ranges of nodes 0, 1, ... ("0-1,2-3"), each node with
  * MEM_MB / nodes of memory; DISTS is "-" or the -numa dist triples "src:dst:val,...".
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -155,6 +156,7 @@ struct exp_tree {
 	const char *uart_compat;/* first compatible string of the console; NULL: none found */
 	const char *uart_compat2; /* second one, when the test cares */
 	uint64_t uart_base;
+	const char *uart_source; /* how it was chosen; NULL: "stdout-path" */
 	uint32_t reg_shift, reg_io_width, uart_clock;
 	uint8_t psci;		/* enum dt_psci_conduit; DT_PSCI_NONE: no usable PSCI node */
 	bool psci_v02;
@@ -424,6 +426,20 @@ static const struct exp_tree trees[] = {
 		.nr_nodes = 1,
 	},
 	{
+		.file = "dt-uart-default.dtb", .synth = true,
+		.bootargs = "run=dt",
+		.uart_compat = "arm,pl011", .uart_compat2 = "arm,primecell",
+		.uart_base = 0x9000000,
+		.uart_source = "platform default of QEMU virt (arm64)",
+		.nr_nodes = 1,
+	},
+	{
+		.file = "dt-uart-alias-default.dtb", .synth = true,
+		.uart_compat = "sifive,uart0", .uart_base = 0x10010000,
+		.uart_source = "aliases/serial0",
+		.nr_nodes = 1,
+	},
+	{
 		.file = "dt-uart-linux-stdout.dtb", .synth = true,
 		.stdout_path = "/pl011@9000000",
 		.uart_compat = "arm,pl011", .uart_compat2 = "arm,primecell",
@@ -548,6 +564,8 @@ static void check_tree(const struct exp_tree *t, const void *fdt, size_t size)
 		int l1 = strlen(t->uart_compat) + 1;
 
 		expect_str("uart.compat", c, t->uart_compat);
+		expect_str("uart.source", info.uart.source,
+			   t->uart_source ? t->uart_source : "stdout-path");
 		if (t->uart_compat2) {
 			expect_int("uart.compat_len", info.uart.compat_len,
 				   l1 + strlen(t->uart_compat2) + 1);
@@ -1053,6 +1071,31 @@ int main(int argc, char **argv)
 				check_salvage(bad[i], w, false);
 			free(w);
 		}
+	}
+	{
+		/* every .dtb in the shared folder has expectations above: none is skipped */
+		DIR *d = opendir(shared);
+		struct dirent *de;
+		size_t n;
+
+		cur = shared;
+		nr_checks++;
+		if (!d)
+			fail("cannot list %s: %s", shared, strerror(errno));
+		while (d && (de = readdir(d))) {
+			n = strlen(de->d_name);
+			if (n < 5 || strcmp(de->d_name + n - 4, ".dtb"))
+				continue;
+			for (i = 0; i < ARRAY_SIZE(trees); i++)
+				if (!trees[i].synth && !strcmp(trees[i].file, de->d_name))
+					break;
+			nr_checks++;
+			if (i == ARRAY_SIZE(trees))
+				fail("%s/%s has no expectations in dt_walk_test.c: add them", shared,
+				     de->d_name);
+		}
+		if (d)
+			closedir(d);
 	}
 	printf("%s", recap);
 	printf("dt_walk_test: %zu trees, %d checks, %d failed\n", ARRAY_SIZE(trees), nr_checks,

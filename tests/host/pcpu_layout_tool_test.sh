@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # pcpu_layout_tool_test.sh - tests of tools/pcpu-layout (build/host/pcpu-layout).
 #
-#   1. every board tree in ../shared/dtb (PCPURT_SHARED_DTB overrides) and trees QEMU makes
+#   1. every board tree in ../shared/dtb (PCPURT_DTB_DIR overrides) and trees QEMU makes
 #      (-M virt,dumpdtb=) against lines worked out by hand from the algorithm (the working is
 #      in the comment above each case), including what --static/--reserved/--dyn/--atom/
 #      --boot-hwid/--arch change, a tree with more than NR_CPUS CPUs and one with CPUs
@@ -27,7 +27,7 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 tool=${PCPURT_HOSTO:-$root/build/host}/pcpu-layout
-shared=${PCPURT_SHARED_DTB:-$root/../shared/dtb}
+shared=${PCPURT_DTB_DIR:-$root/../shared/dtb}
 work=${PCPURT_HOSTO:-$root/build/host}/pcpu-layout-test
 mkdir -p "$work"
 if [ ! -x "$tool" ]; then
@@ -89,7 +89,7 @@ pcpu-alloc: s200 r8192 d32568 u40960 alloc=10*4096'
 
 # ---- the board trees -------------------------------------------------------------------
 if [ ! -d "$shared" ]; then
-	echo "FAIL: no board trees at $shared (set PCPURT_SHARED_DTB)"
+	echo "FAIL: no board trees at $shared (set PCPURT_DTB_DIR)"
 	fail=$((fail + 1))
 fi
 for f in "$shared"/*.dtb; do
@@ -543,6 +543,14 @@ cross() {
 	fi
 	expect "cross-check $name (static $static, boot hwid $hwid)" \
 		"$(cat "$work/runtime-$name.txt")" --static "$static" --boot-hwid "$hwid" "$dtb"
+	# the tool's own default static size is this arch's image's, when it measured one
+	if "$tool" --help | grep -q "$arch $static (__per_cpu_end - __per_cpu_start"; then
+		expect "cross-check $name (the tool's default static size for $arch)" \
+			"$(cat "$work/runtime-$name.txt")" --boot-hwid "$hwid" "$dtb"
+	else
+		notes+=("cross-check $name: the tool measured no current $arch image: default"\
+" static size not compared")
+	fi
 	notes+=("cross-check $name: runtime and tool agree ($(wc -l <"$work/runtime-$name.txt")"\
 " lines, $(head -1 "$work/runtime-$name.txt" | cut -d' ' -f3-))")
 }

@@ -56,7 +56,7 @@ percpu-bench-report: $(HOSTO)/percpu-bench
 	$(Q)$(MAKE) --no-print-directory libfdt
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
-	$(Q)python3 tests/qemu/bench.py --host-tool $(HOSTO)/percpu-bench \
+	$(Q)$(PYTHON) tests/qemu/bench.py --host-tool $(HOSTO)/percpu-bench \
 		$(if $(PCPU_BENCH_ARGS),--host-args "$(PCPU_BENCH_ARGS)") $(BENCH_ARGS)
 
 bench-run: percpu-bench-report

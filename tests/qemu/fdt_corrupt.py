@@ -1,35 +1,40 @@
 """fdt_corrupt.py - make a device tree that passes QEMU's and OpenSBI's walks but fails
 fdt_check_full: the name offset of the last property points past the strings block.
 
-Only the header and the tag stream are read here (big-endian words), to find that
-property; this is test tooling, not runtime code.
+libfdt (Debian's python3-libfdt) finds that property; only its name offset, the third
+big-endian word of the property's tag, is overwritten here.
 """
 import struct
 import sys
 
-FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END = 1, 2, 3, 4, 9
+try:
+    import libfdt
+except ImportError:  # a python3 other than Debian's (pyenv, a venv) comes first in PATH
+    sys.path.append("/usr/lib/python3/dist-packages")
+    try:
+        import libfdt
+    except ImportError:
+        sys.exit("fdt_corrupt: python3-libfdt is missing: run scripts/deps.sh")
+
+
+def last_property_offset(fdt):
+    """Structure-block offset of the last property in the tree, by libfdt's walk."""
+    last, node, depth = None, 0, 0
+    while node >= 0 and depth >= 0:
+        prop = fdt.first_property_offset(node, (libfdt.NOTFOUND,))
+        while prop >= 0:
+            last = prop
+            prop = fdt.next_property_offset(prop, (libfdt.NOTFOUND,))
+        node, depth = fdt.next_node(node, depth, (libfdt.NOTFOUND,))
+    assert last is not None, "no property found"
+    return last
 
 
 def corrupt_last_prop_name(blob):
+    fdt = libfdt.Fdt(blob)
     b = bytearray(blob)
-    (magic, totalsize, off_struct, off_strings, _rsv, _ver, _lcv, _boot, size_strings,
-     size_struct) = struct.unpack(">10I", b[:40])
-    assert magic == 0xD00DFEED, "not a flattened device tree"
-    pos, end, last = off_struct, off_struct + size_struct, None
-    while pos < end:
-        tag = struct.unpack(">I", b[pos:pos + 4])[0]
-        pos += 4
-        if tag == FDT_BEGIN_NODE:
-            nul = b.index(0, pos)
-            pos = (nul + 1 + 3) & ~3
-        elif tag == FDT_PROP:
-            length = struct.unpack(">I", b[pos:pos + 4])[0]
-            last = pos + 4                      # where nameoff sits
-            pos = (pos + 8 + length + 3) & ~3
-        elif tag == FDT_END:
-            break
-    assert last is not None, "no property found"
-    struct.pack_into(">I", b, last, size_strings + 0x1000)
+    nameoff_at = fdt.off_dt_struct() + last_property_offset(fdt) + 8
+    struct.pack_into(">I", b, nameoff_at, fdt.size_dt_strings() + 0x1000)
     return bytes(b)
 
 

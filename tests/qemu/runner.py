@@ -20,7 +20,7 @@ import qemu  # noqa: E402
 from fdt_corrupt import corrupt_last_prop_name  # noqa: E402
 
 LOGDIR = os.path.join("build", "qemu-tests")
-SHARED_DTB = os.environ.get("PCPURT_SHARED_DTB",
+SHARED_DTB = os.environ.get("PCPURT_DTB_DIR",
                             os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                          "..", "..", "..", "shared", "dtb"))
 
@@ -51,6 +51,14 @@ def corrupt_dtb(case):
     with open(bad, "wb") as f:
         f.write(corrupt_last_prop_name(data))
     case.boot.dtb = bad
+
+
+def no_stdout_path(case):
+    """Boot with QEMU's own tree minus /chosen/stdout-path: the platform default console."""
+    tree = os.path.join(LOGDIR, case.name + ".dtb")
+    qemu.dump_dtb(case.boot, tree)
+    subprocess.run(["fdtput", "-d", tree, "/chosen", "stdout-path"], check=True)
+    case.boot.dtb = tree
 
 
 def exit_ok_for(arch, status):
@@ -102,6 +110,12 @@ def cases():
                     result="FAIL", prepare=corrupt_dtb,
                     expect=[r"FATAL: device tree: FDT_ERR_\w+"], reject=[r"poweroff: "],
                     timeout=30, max_secs=3))
+    for arch, uart in (("arm64", "arm,pl011 at 0x9000000"),
+                       ("riscv64", "ns16550a at 0x10000000")):
+        out.append(Case(f"{arch}-console-default", B(arch, smp=1, append="run=dt"),
+                        prepare=no_stdout_path,
+                        expect=[rf"Console: {uart} \((aliases/serial0|platform default of "
+                                rf"QEMU virt \({arch}\))\)", r"run: dt: PASS"], timeout=30))
     for arch in ("arm64", "riscv64"):
         out.append(Case(f"{arch}-elf-4cpu", B(arch, smp=4, how="elf"),
                         expect=[brought(1, 4),
@@ -180,7 +194,10 @@ def smp_cases():
             out.append(Case(f"{arch}-smp{n}", B(arch, smp=n, nodes=nodes, mem_mb=2048,
                                                append="run=" + PERCPU),
                             expect=[brought(nodes, n), r"percpu: Embedded \d+ pages/cpu s\d+ "
-                                    r"r8192 d\d+ u\d+$", r"run: percpu-counter: sum"]))
+                                    r"r8192 d\d+ u\d+$", r"run: percpu-counter: sum",
+                                    r"^run: summary: CPU  node  hwid +" + PERCPU.replace(",", " ") + "$",
+                                    rf"^run: summary: +{n - 1} +{nodes - 1} +0x[0-9a-f]+ +ok +ok "
+                                    r"+ok +ok +ok$"]))
         out.append(Case(f"{arch}-smp64-4node", B(arch, smp=64, nodes=4, dist=DIST4,
                                                  mem_mb=4096, append="run=" + PERCPU),
                         expect=[brought(4, 64), r"pcpu-alloc: \[3\] \d+ ",
@@ -194,6 +211,19 @@ def smp_cases():
                                 r"pcpu-alloc: \[0\] 0 \[0\] 1 \[1\] 2 \[1\] 3 "
                                 r"\[2\] 4 \[2\] 5 \[3\] 6 \[3\] 7 $",
                                 r"NUMA: 4 nodes, distances from /distance-map"]))
+        # two nodes, distances not the defaults and not symmetric: read, printed, grouped
+        out.append(Case(f"{arch}-numa2-asym", B(arch, smp=4, nodes=2, mem_mb=2048,
+                                                dist={(0, 1): 15, (1, 0): 25},
+                                                append="run=" + PERCPU),
+                        expect=[brought(2, 4), r"NUMA: node 0 distances: 10 15$",
+                                r"NUMA: node 1 distances: 25 10$",
+                                GROUPS_4X2.replace("{8}", "{4}").replace("0-7", "0-3")
+                                if arch == "riscv64" else
+                                r"pcpu-alloc: \[0\] 0 \[0\] 1 \[1\] 2 \[1\] 3 $"]))
+        # Linux counts the nodes of the tree, not those with an online CPU
+        out.append(Case(f"{arch}-maxcpus1-2node", B(arch, smp=4, nodes=2, mem_mb=2048,
+                                                    append="maxcpus=1 run=" + PERCPU),
+                        expect=[brought(2, 1), r"smp: online CPUs 0$"]))
         out.append(Case(f"{arch}-maxcpus", B(arch, smp=8, append="maxcpus=3 run=" + PERCPU),
                         expect=[brought(1, 3), r"smp: online CPUs 0-2$"]))
         # a CPU that fails leaves its place under maxcpus to the next one
@@ -213,7 +243,7 @@ def smp_cases():
     out.append(Case("riscv64-smp512", B("riscv64", smp=512, nodes=4, mem_mb=4096,
                                         append="run=percpu-counter,percpu-identity"),
                     expect=[r"CPU128: failed to come online \(SBI: invalid parameter",
-                            brought(1, 128), r"pcpu-alloc: \[3\] 384 "], timeout=300,
+                            brought(4, 128), r"pcpu-alloc: \[3\] 384 "], timeout=300,
                     alone=True))
     out.append(Case("riscv64-boot-hart-not-0", B("riscv64", smp=4, append="run=dt," + PERCPU),
                     prepare=disable_hart0,
