@@ -74,11 +74,10 @@ $(OBJS) $(O)/pcpurt.lds: Makefile arch/$(SRCARCH)/arch.mk platforms/$(PLATFORM)/
 deps:
 	$(Q)scripts/deps.sh
 
-$(LIBFDT)/libfdt.h:
-	$(Q)scripts/libfdt.sh $(LIBFDT)
+# only the headers and FDT_SRCS are extracted; the sources appear with libfdt.h
+$(LIBFDT)/libfdt.h $(addprefix $(LIBFDT)/,$(FDT_SRCS)) &:
+	$(Q)scripts/libfdt.sh $(LIBFDT) $(FDT_SRCS)
 libfdt: $(LIBFDT)/libfdt.h
-# the sources appear with libfdt.h: say so, or make may find no rule for their objects
-$(addprefix $(LIBFDT)/,$(FDT_SRCS)): $(LIBFDT)/libfdt.h ;
 
 $(O)/pcpurt.lds: boot/pcpurt.lds.S | $(LIBFDT)/libfdt.h
 	@mkdir -p $(@D)

@@ -73,7 +73,10 @@ int dt_salvage(const void *fdt, void *buf, int size)
 			depth--;
 		} else if (tag == FDT_PROP) {
 			prop = fdt_get_property_by_offset(fdt, offset, &len);
-			name = prop ? fdt_get_string(fdt, fdt32_to_cpu(prop->nameoff), NULL) : NULL;
+			/* the value must lie inside the tag's own step (a length of -1 does not) */
+			if (!prop || len < 0 || (int64_t)sizeof(*prop) + len > (int64_t)next - offset)
+				break;
+			name = fdt_get_string(fdt, fdt32_to_cpu(prop->nameoff), NULL);
 			if (!name || depth == 0)
 				break;
 			if (!skip_depth && fdt_property(buf, name, prop->data, len))

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# libfdt.sh DEST - extract libfdt's sources from Debian's linux-source-6.1 tarball into DEST
-# (git-ignored), once. Only libfdt/ is extracted: a few hundred KiB out of 139 MB.
+# libfdt.sh DEST SOURCE.c... - extract from Debian's linux-source-6.1 tarball into DEST
+# (git-ignored), once, only what the runtime builds: the named libfdt sources and the four
+# headers they need (a few dozen KiB out of 139 MB). Does nothing when all are there.
 set -euo pipefail
 dest=${1:-third_party/libfdt}
-[ -f "$dest/libfdt.h" ] && exit 0
+shift || true
+[ $# -gt 0 ] || set -- fdt.c fdt_ro.c fdt_sw.c fdt_strerror.c fdt_addresses.c
+files=(fdt.h libfdt.h libfdt_env.h libfdt_internal.h "$@")
+missing=0
+for f in "${files[@]}"; do [ -f "$dest/$f" ] || missing=1; done
+[ "$missing" = 0 ] && exit 0
 tarball=$(ls /usr/src/linux-source-6.1.tar.xz 2>/dev/null || true)
 if [ -z "$tarball" ]; then
 	"$(dirname "$0")/deps.sh"
@@ -11,7 +17,8 @@ if [ -z "$tarball" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "  LIBFDT  extracting scripts/dtc/libfdt from $tarball"
-tar -xJf "$tarball" -C "$tmp" --wildcards 'linux-source-6.1/scripts/dtc/libfdt/*'
+echo "  LIBFDT  extracting ${files[*]} from $tarball"
+src=linux-source-6.1/scripts/dtc/libfdt
+tar -xJf "$tarball" -C "$tmp" "${files[@]/#/$src/}"
 mkdir -p "$dest"
-cp "$tmp"/linux-source-6.1/scripts/dtc/libfdt/*.[ch] "$dest"/
+for f in "${files[@]}"; do cp "$tmp/$src/$f" "$dest/"; done
