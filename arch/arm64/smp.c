@@ -107,9 +107,59 @@ void arch_cpu_idle_wait(void)
  * A nap is a WFI ended by the virtual timer (PPI 27, enabled with the wake-up SGI), so an
  * emulator really stops the vCPU; without a GIC it is a plain yield.
  */
+#define TIMER_PPI	27	/* EL1 virtual timer, as enabled by gic_cpu_init() */
+
+static void (*tick_fn[NR_CPUS])(void);
+static uint64_t tick_period[NR_CPUS];	/* counter ticks */
+
+int arch_tick_start(unsigned int period_us, void (*fn)(void))
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (!wake_ready[cpu])
+		return -1;
+	tick_period[cpu] = arch_counter_freq() * period_us / 1000000 ?: 1;
+	tick_fn[cpu] = fn;
+	write_sysreg(tick_period[cpu], cntv_tval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	isb();
+	arch_local_irq_enable();
+	return 0;
+}
+
+void arch_tick_stop(void)
+{
+	arch_local_irq_disable();
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	tick_fn[smp_processor_id()] = NULL;
+	gic_ack();
+}
+
+/* arm64_irq() - an IRQ exception: the tick re-armed and run; a wake-up SGI just ended. */
+void arm64_irq(void)
+{
+	unsigned int cpu = smp_processor_id();
+	int iar;
+
+	while ((iar = gic_irq_ack()) >= 0) {
+		if ((iar & 0x3ff) == TIMER_PPI) {
+			if (tick_fn[cpu]) {
+				write_sysreg(tick_period[cpu], cntv_tval_el0);
+				isb();
+				tick_fn[cpu]();
+			} else {
+				write_sysreg(0, cntv_ctl_el0);
+				isb();
+			}
+		}
+		gic_irq_eoi(iar);
+	}
+}
+
 void arch_cpu_nap(void)
 {
-	if (!smp_started() || !wake_ready[smp_processor_id()]) {
+	if (!smp_started() || !wake_ready[smp_processor_id()] || tick_fn[smp_processor_id()]) {
 		arch_cpu_relax();
 		return;
 	}

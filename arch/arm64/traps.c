@@ -5,6 +5,7 @@
  * FAR and the registers. Handlers run on this CPU's exception stack (vectors.S).
  */
 #include <pcpurt/arch.h>
+#include <pcpurt/irq.h>
 #include <pcpurt/mmu.h>
 #include <pcpurt/panic.h>
 #include <pcpurt/printk.h>
@@ -94,6 +95,7 @@ static const char *abort_access(unsigned int ec, uint64_t esr)
 }
 
 void arm64_trap(struct trap_frame *f);
+void arm64_irq(void);
 
 void arm64_trap(struct trap_frame *f)
 {
@@ -102,6 +104,10 @@ void arm64_trap(struct trap_frame *f)
 	char cause[96];
 	int i;
 
+	if ((f->vector == 1 || f->vector == 5) && gic_ready()) {	/* IRQ at EL1 */
+		arm64_irq();
+		return;
+	}
 	if (arm64_semihosting_fixup(f))
 		return;
 

@@ -123,10 +123,59 @@ void arch_cpu_idle_wait(void)
 	__asm__ __volatile__("csrc sip, %0" : : "r"(SIE_SSIE) : "memory");
 }
 
+static void (*tick_fn[NR_CPUS])(void);
+static uint64_t tick_period[NR_CPUS];	/* timebase ticks */
+
+int arch_tick_start(unsigned int period_us, void (*fn)(void))
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (!have_time)
+		return -1;
+	tick_period[cpu] = arch_counter_freq() * period_us / 1000000 ?: 1;
+	tick_fn[cpu] = fn;
+	sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + tick_period[cpu], 0, 0);
+	__asm__ __volatile__("csrs sie, %0" : : "r"(SIE_STIE) : "memory");
+	arch_local_irq_enable();
+	return 0;
+}
+
+void arch_tick_stop(void)
+{
+	arch_local_irq_disable();
+	__asm__ __volatile__("csrc sie, %0" : : "r"(SIE_STIE) : "memory");
+	sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
+	tick_fn[smp_processor_id()] = NULL;
+}
+
+/*
+ * riscv_irq() - an interrupt taken as a trap: the tick (supervisor timer) re-armed and run,
+ * a software interrupt (a wake-up IPI) cleared. False for any other cause.
+ */
+bool riscv_irq(unsigned long code)
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (code == 5) {
+		if (tick_fn[cpu]) {
+			sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + tick_period[cpu], 0, 0);
+			tick_fn[cpu]();
+		} else {
+			sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
+		}
+		return true;
+	}
+	if (code == 1) {
+		__asm__ __volatile__("csrc sip, %0" : : "r"(SIE_SSIE) : "memory");
+		return true;
+	}
+	return false;
+}
+
 /* A nap is a WFI ended by an SBI timer interrupt (never taken: sstatus.SIE is clear). */
 void arch_cpu_nap(void)
 {
-	if (!have_time) {
+	if (!have_time || tick_fn[smp_processor_id()]) {
 		arch_cpu_relax();
 		return;
 	}

@@ -63,6 +63,8 @@ static void describe_fault(char *buf, size_t size, unsigned long code, uintptr_t
 			 prot & VM_PROT_EXEC ? 'x' : '-');
 }
 
+bool riscv_irq(unsigned long code);
+
 void riscv_trap(struct trap_frame *f)
 {
 	bool irq = f->scause >> 63;
@@ -76,6 +78,8 @@ void riscv_trap(struct trap_frame *f)
 		return;
 	}
 	if (!irq && is_page_fault(code) && riscv_mmu_spurious_fault(code, f->stval, f->sepc))
+		return;
+	if (irq && riscv_irq(code))
 		return;
 	if (irq)
 		snprintf(cause, sizeof(cause), "unexpected interrupt %lu", code);

@@ -173,3 +173,26 @@ void gic_ack(void)
 		isb();
 	}
 }
+
+int gic_irq_ack(void)
+{
+	uint32_t iar;
+
+	if (version == 2)
+		iar = readl(cpuif + GICC_IAR);
+	else if (version == 3)
+		iar = (uint32_t)read_sysreg(S3_0_C12_C12_0);	/* ICC_IAR1_EL1 */
+	else
+		return -1;
+	return (iar & 0x3ff) < 1020 ? (int)iar : -1;
+}
+
+void gic_irq_eoi(int iar)
+{
+	if (version == 2) {
+		writel((uint32_t)iar, cpuif + GICC_EOIR);
+	} else if (version == 3) {
+		write_sysreg((uint64_t)iar, S3_0_C12_C12_1);	/* ICC_EOIR1_EL1 */
+		isb();
+	}
+}

@@ -1,8 +1,8 @@
 /*
- * irq.h - the interrupt controller, as far as pcpurt uses it so far: a software-generated
- * interrupt that wakes a CPU waiting in WFI with interrupts masked. No handler runs: the
- * waiter acknowledges the wake-up itself. arm64 only (drivers/irq/gic.c); RISC-V wakes
- * harts through SBI IPIs.
+ * irq.h - the interrupt controller, as far as pcpurt uses it: a software-generated
+ * interrupt that wakes a CPU waiting in WFI with interrupts masked (the waiter acknowledges
+ * it itself), and the acknowledge/end pair of the one interrupt taken as an exception, the
+ * timer tick of arch_tick_start(). arm64 only (drivers/irq/gic.c); RISC-V uses SBI.
  */
 #ifndef PCPURT_IRQ_H
 #define PCPURT_IRQ_H
@@ -20,6 +20,10 @@ bool gic_ready(void);
 void gic_wake(int cpu);
 /* gic_ack() - acknowledge any pending wake-up SGI on this CPU. */
 void gic_ack(void);
+/* gic_irq_ack() - the IAR value of the highest pending interrupt (now active), or -1. */
+int gic_irq_ack(void);
+/* gic_irq_eoi() - end the interrupt gic_irq_ack() returned. */
+void gic_irq_eoi(int iar);
 const char *gic_describe(void);
 
 #endif

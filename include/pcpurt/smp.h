@@ -59,6 +59,16 @@ void arch_cpu_wake_init(unsigned int cpu);
 void arch_cpu_idle_wait(void);
 /* arch_cpu_kick() - wake @cpu, or every other online CPU when @cpu is -1. */
 void arch_cpu_kick(int cpu);
+/*
+ * arch_tick_start() - a timer interrupt on this CPU about every @period_us, each calling
+ * @fn in interrupt context (interrupts masked, on the exception stack), and interrupts
+ * unmasked. Returns -1, changing nothing, when this machine has no interrupt path we
+ * drive (arm64 without a GIC, as the Pi 3's local controller; riscv without SBI TIME).
+ * While the tick runs, arch_cpu_nap() only relaxes: the nap's timer is the tick's.
+ */
+int arch_tick_start(unsigned int period_us, void (*fn)(void));
+/* arch_tick_stop() - interrupts masked again and the tick off, nothing left pending. */
+void arch_tick_stop(void);
 const char *arch_wake_describe(void);
 /* arch_secondary_mmu_on() - this secondary enables the boot CPU's tables. */
 void arch_secondary_mmu_on(void);

@@ -136,7 +136,7 @@ def cases():
 
 # riscv's boot hart is OpenSBI's lottery winner: logical CPU 0, so group numbers follow it
 GROUPS_4X2 = r"pcpu-alloc: (\[[0-3]\] [0-7] ){8}$"
-PERCPU = "percpu-counter,percpu-identity,percpu-ops,smp-lock,smp-barrier"
+PERCPU = "percpu-counter,percpu-identity,percpu-ops,percpu-irq,smp-lock,smp-barrier"
 # 4 nodes, unequal distances (symmetric): a ring-like machine
 DIST4 = {(0, 1): 15, (0, 2): 20, (0, 3): 25, (1, 2): 15, (1, 3): 20, (2, 3): 15}
 
@@ -196,8 +196,10 @@ def smp_cases():
                             expect=[brought(nodes, n), r"percpu: Embedded \d+ pages/cpu s\d+ "
                                     r"r8192 d\d+ u\d+$", r"run: percpu-counter: sum",
                                     r"^run: summary: CPU  node  hwid +" + PERCPU.replace(",", " ") + "$",
-                                    rf"^run: summary: +{n - 1} +{nodes - 1} +0x[0-9a-f]+ +ok +ok "
-                                    r"+ok +ok +ok$"]))
+                                    rf"^run: summary: +{n - 1} +{nodes - 1} +0x[0-9a-f]+"
+                                    + " +ok" * len(PERCPU.split(",")) + "$",
+                                    r"run: percpu-irq: shared count (\d+) under the lock, "
+                                    r"want \1$"]))
         out.append(Case(f"{arch}-smp64-4node", B(arch, smp=64, nodes=4, dist=DIST4,
                                                  mem_mb=4096, append="run=" + PERCPU),
                         expect=[brought(4, 64), r"pcpu-alloc: \[3\] \d+ ",
