@@ -1,9 +1,11 @@
 /*
  * selftest_smp.c - SMP primitives under contention on every online CPU: the ticket lock
  * (mutual exclusion, and fairness: every CPU gets the lock about as often), and the
- * barrier (no CPU runs ahead of a round).
+ * barrier (no CPU runs ahead of a round); printk from every CPU at once; a panic on a
+ * secondary CPU.
  */
 #include <pcpurt/arch.h>
+#include <pcpurt/printk.h>
 #include <pcpurt/run.h>
 #include <pcpurt/smp.h>
 #include <pcpurt/spinlock.h>
@@ -79,3 +81,42 @@ static int barrier_run(void)
 }
 DEFINE_SMP_TEST("smp-barrier", barrier_run, "every online CPU meets at a barrier each round",
 		barrier_before, NULL);
+
+/*
+ * printk-smp: every online CPU prints PRINTK_LINES lines at once, each a fixed pattern
+ * with its CPU and line number; the QEMU runner checks that every line arrived whole (no
+ * two CPUs' output mixed within a line).
+ */
+#define PRINTK_LINES	20
+
+static int printk_run(void)
+{
+	unsigned int cpu = smp_processor_id(), i;
+
+	for (i = 0; i < PRINTK_LINES; i++)
+		printk("printk-smp: CPU%03u line %02u abcdefghijklmnopqrstuvwxyz0123456789 end\n",
+		       cpu, i);
+	run_note("%d lines", PRINTK_LINES);
+	return 0;
+}
+DEFINE_SMP_WORKLOAD("printk-smp", printk_run,
+		    "every CPU prints at once; each line must arrive whole", NULL, NULL);
+
+/* panic-secondary: the highest online CPU takes an unexpected exception, the others wait */
+static int panic_secondary_run(void)
+{
+	unsigned int cpu = smp_processor_id(), last = 0, c;
+
+	if (num_online_cpus() < 2)
+		return test_fail("needs a second CPU");
+	for_each_online_cpu(c)
+		last = c;
+	if (cpu == last)
+		arch_panic_now();
+	for (;;)
+		arch_cpu_relax();	/* the panic powers the machine off */
+	return 0;
+}
+DEFINE_SMP_WORKLOAD("panic-secondary", panic_secondary_run,
+		    "a secondary CPU takes an unexpected exception: PANIC names that CPU", NULL,
+		    NULL);

@@ -27,7 +27,7 @@ SHARED_DTB = os.environ.get("PCPURT_DTB_DIR",
 
 class Case:
     def __init__(self, name, boot, status=0, result="PASS", expect=(), reject=(), timeout=60,
-                 prepare=None, alone=False, max_secs=None):
+                 prepare=None, alone=False, max_secs=None, counts=None):
         self.name = name
         self.boot = boot
         self.status = status          # expected QEMU exit status
@@ -39,6 +39,7 @@ class Case:
         self.alone = alone            # runs by itself, after the others: its vCPUs would
         #                               starve a case run beside it on a small host
         self.max_secs = max_secs      # QEMU's whole run, start-up included, must end sooner
+        self.counts = counts or {}    # regex: how many lines must match it
 
 
 def corrupt_dtb(case):
@@ -127,6 +128,18 @@ def cases():
         out.append(Case(f"{arch}-run-twice", B(arch, smp=1, append="run=dt run=mmu"),
                         expect=[r"run: dt: PASS", r"run: mmu: PASS", r"run: 2 selected"],
                         timeout=30))
+    for arch in ("arm64", "riscv64"):
+        # 8 CPUs print 20 lines each at once: every line whole, none mixed with another
+        out.append(Case(f"{arch}-printk-smp", B(arch, smp=8, nodes=2, mem_mb=2048,
+                                                append="run=printk-smp"),
+                        counts={r"^printk-smp: CPU00[0-7] line [01]\d abcdefghijklmnopqrstuvwxyz"
+                                r"0123456789 end$": 160, r"printk-smp: CPU\d": 160},
+                        expect=[r"run: printk-smp: PASS"], timeout=60))
+        out.append(Case(f"{arch}-panic-secondary", B(arch, smp=4,
+                                                     append="run=panic-secondary"),
+                        status=2, result="FAIL",
+                        expect=[r"PANIC: CPU3: .*(undefined instruction|illegal instruction)",
+                                r"RESULT: FAIL panic: "], timeout=30))
     out.append(Case("arm64-el2-4cpu", B("arm64", smp=4, machine_opts=["virtualization=on"],
                                         append="run=dt,mmu,trap," + PERCPU),
                     expect=[r"Entry: EL2", r"run: trap: PASS", brought(1, 4)]))
@@ -304,6 +317,10 @@ def check(case, status, log, secs=0.0):
     for pat in case.reject:
         if re.search(pat, log, re.M):
             why.append(f"unexpected /{pat}/")
+    for pat, n in case.counts.items():
+        got = len(re.findall(pat, log, re.M))
+        if got != n:
+            why.append(f"{got} lines match /{pat}/, want {n}")
     return why
 
 
