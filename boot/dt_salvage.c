@@ -19,9 +19,9 @@
 
 /*
  * dt_salvage() - copy the valid beginning of @fdt into @buf (@size bytes) as a tree that
- * passes fdt_check_full(). Returns the number of tags that could not be copied before
- * the walk stopped (0 only when nothing was bad), or a negative libfdt error when not
- * even an empty tree could be made (a bad header).
+ * passes fdt_check_full(). Returns 0 when the whole tree was copied (but /cpus), 1 when
+ * the copy stopped early (a bad tag, or no room), or a negative libfdt error when not even
+ * an empty tree could be made (a bad header).
  */
 int dt_salvage(const void *fdt, void *buf, int size)
 {
