@@ -175,9 +175,9 @@ def run(boot, timeout, log_path=None):
                         p.stdin.flush()
             elif p.poll() is not None:
                 break
+            if result_at is None and re.search(rb"^RESULT: .*\n", out, re.M):
+                result_at = time.monotonic()
             if boot.halt_after_result is not None:
-                if result_at is None and re.search(rb"^RESULT: .*\n", out, re.M):
-                    result_at = time.monotonic()
                 if result_at is not None and p.poll() is None and \
                         time.monotonic() - result_at > boot.halt_after_result:
                     p.kill()
@@ -194,6 +194,10 @@ def run(boot, timeout, log_path=None):
             p.kill()
             p.wait()
     text = out.decode("latin-1").replace("\r\n", "\n")
+    if status is None and result_at is not None:
+        # for the report: a slow run, or a QEMU that did not exit after the guest finished
+        text += (f"\n# runner: RESULT came {result_at - start:.1f} s after start; QEMU had "
+                 f"not exited at the {timeout} s timeout\n")
     if log_path:
         with open(log_path, "w") as f:
             f.write("# " + " ".join(cmd) + "\n" + text)

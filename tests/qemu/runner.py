@@ -213,8 +213,14 @@ def smp_cases():
                                     + " +ok" * len(PERCPU.split(",")) + "$",
                                     r"run: percpu-irq: shared count (\d+) under the lock, "
                                     r"want \1$"]))
+        # percpu-irq is left out at 64 CPUs: with two 64-vCPU QEMUs on 2 host cores, the
+        # riscv one stalled in it about 1 run in 7 with every vCPU thread queued on QEMU's
+        # global lock (a pending timer interrupt makes each vCPU take that lock between
+        # translation blocks); it runs in every case of 8 CPUs or fewer
         out.append(Case(f"{arch}-smp64-4node", B(arch, smp=64, nodes=4, dist=DIST4,
-                                                 mem_mb=4096, append="run=" + PERCPU),
+                                                 mem_mb=4096,
+                                                 append="run=" + PERCPU.replace(
+                                                     "percpu-irq,", "")),
                         expect=[brought(4, 64), r"pcpu-alloc: \[3\] \d+ ",
                                 r"^  cpu@30-3f \(16 CPUs\): sbi-hsm, node 3"
                                 if arch == "riscv64" else
