@@ -30,6 +30,9 @@ int dt_salvage(const void *fdt, void *buf, int size)
 
 	if (fdt_check_header(fdt))
 		return -FDT_ERR_BADMAGIC;
+	/* tags are read as 32-bit words: a misaligned structure block is not walked at all */
+	if (((uintptr_t)fdt | fdt_off_dt_struct(fdt)) % FDT_TAGSIZE)
+		return -FDT_ERR_ALIGNMENT;
 	if (size <= 2 * SALVAGE_CLOSE_ROOM)
 		return -FDT_ERR_NOSPACE;
 	err = fdt_create(buf, size - SALVAGE_CLOSE_ROOM);
@@ -76,7 +79,7 @@ int dt_salvage(const void *fdt, void *buf, int size)
 			/* the value must lie inside the tag's own step (a length of -1 does not) */
 			if (!prop || len < 0 || (int64_t)sizeof(*prop) + len > (int64_t)next - offset)
 				break;
-			name = fdt_get_string(fdt, fdt32_to_cpu(prop->nameoff), NULL);
+			name = fdt_get_string(fdt, fdt32_ld(&prop->nameoff), NULL);
 			if (!name || depth == 0)
 				break;
 			if (!skip_depth && fdt_property(buf, name, prop->data, len))
