@@ -22,6 +22,7 @@
 #include <pcpurt/run.h>
 #include <pcpurt/smp.h>
 #include <pcpurt/spinlock.h>
+#include <string.h>
 
 /*
  * Under an oversubscribed emulator the tick is slow (QEMU's timers wait for its main
@@ -38,24 +39,34 @@
 #define LOCK_EVERY	64
 #define MAX_SECONDS	30
 
-static DEFINE_PER_CPU(uint8_t, irq_c8);
-static DEFINE_PER_CPU(uint16_t, irq_c16);
-static DEFINE_PER_CPU(uint32_t, irq_c32);
-static DEFINE_PER_CPU(uint64_t, irq_c64);
-static DEFINE_PER_CPU(uint64_t, irq_ticks);
-static DEFINE_PER_CPU(uint64_t, irq_locked);	/* the loop's own counts under the lock */
-static DEFINE_PER_CPU(bool, irq_skipped);
+/* one CPU's counters: those of each size are shared by the loop and the tick */
+struct irq_counts {
+	uint8_t c8;
+	uint16_t c16;
+	uint32_t c32;
+	uint64_t c64;
+	uint64_t ticks;
+	uint64_t locked;	/* the loop's own counts under the lock */
+	bool skipped;
+};
+static DEFINE_PER_CPU(struct irq_counts, irq);
 
 static DEFINE_SPINLOCK(irq_lock);
 static uint64_t irq_shared;
 
+/* the increment both the loop and the tick make, one per size */
+static inline void irq_inc_sizes(void)
+{
+	this_cpu_inc(irq.c8);
+	this_cpu_inc(irq.c16);
+	this_cpu_inc(irq.c32);
+	this_cpu_inc(irq.c64);
+}
+
 static void irq_tick(void)
 {
-	this_cpu_inc(irq_ticks);
-	this_cpu_inc(irq_c8);
-	this_cpu_inc(irq_c16);
-	this_cpu_inc(irq_c32);
-	this_cpu_inc(irq_c64);
+	this_cpu_inc(irq.ticks);
+	irq_inc_sizes();
 	spin_lock(&irq_lock);
 	irq_shared++;
 	spin_unlock(&irq_lock);
@@ -65,15 +76,8 @@ static int irq_before(void)
 {
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu) {
-		per_cpu(irq_c8, cpu) = 0;
-		per_cpu(irq_c16, cpu) = 0;
-		per_cpu(irq_c32, cpu) = 0;
-		per_cpu(irq_c64, cpu) = 0;
-		per_cpu(irq_ticks, cpu) = 0;
-		per_cpu(irq_locked, cpu) = 0;
-		per_cpu(irq_skipped, cpu) = false;
-	}
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&irq, cpu), 0, sizeof(irq));
 	irq_shared = 0;
 	return 0;
 }
@@ -86,35 +90,32 @@ static int irq_run(void)
 	int err = 0;
 
 	if (arch_tick_start(TICK_US, irq_tick)) {
-		this_cpu_write(irq_skipped, true);
+		this_cpu_write(irq.skipped, true);
 		run_note("skipped: no timer interrupt path on this machine");
 		return 0;
 	}
 	do {
-		this_cpu_inc(irq_c8);
-		this_cpu_inc(irq_c16);
-		this_cpu_inc(irq_c32);
-		this_cpu_inc(irq_c64);
+		irq_inc_sizes();
 		if (++loops % lock_every == 0) {
 			flags = spin_lock_irqsave(&irq_lock);
 			irq_shared++;
 			spin_unlock_irqrestore(&irq_lock, flags);
-			this_cpu_inc(irq_locked);
+			this_cpu_inc(irq.locked);
 		}
-	} while ((loops < MIN_LOOPS || this_cpu_read(irq_ticks) < MIN_TICKS) &&
+	} while ((loops < MIN_LOOPS || this_cpu_read(irq.ticks) < MIN_TICKS) &&
 		 arch_counter() - start < limit);
 	arch_tick_stop();
 
-	ticks = this_cpu_read(irq_ticks);
+	ticks = this_cpu_read(irq.ticks);
 	want = loops + ticks;
 	if (ticks < MIN_TICKS)
 		err |= test_fail("only %llu timer interrupts in %d s", (unsigned long long)ticks,
 				 MAX_SECONDS);
-	if (this_cpu_read(irq_c64) != want || this_cpu_read(irq_c32) != (uint32_t)want ||
-	    this_cpu_read(irq_c16) != (uint16_t)want || this_cpu_read(irq_c8) != (uint8_t)want)
+	if (this_cpu_read(irq.c64) != want || this_cpu_read(irq.c32) != (uint32_t)want ||
+	    this_cpu_read(irq.c16) != (uint16_t)want || this_cpu_read(irq.c8) != (uint8_t)want)
 		err |= test_fail("lost updates: c64 %llu c32 %u c16 %u c8 %u, want %llu",
-				 (unsigned long long)this_cpu_read(irq_c64), this_cpu_read(irq_c32),
-				 this_cpu_read(irq_c16), this_cpu_read(irq_c8),
+				 (unsigned long long)this_cpu_read(irq.c64), this_cpu_read(irq.c32),
+				 this_cpu_read(irq.c16), this_cpu_read(irq.c8),
 				 (unsigned long long)want);
 	run_note("%llu incs, %llu ticks of %d us, each counter = incs + ticks",
 		 (unsigned long long)loops, (unsigned long long)ticks, TICK_US);
@@ -128,8 +129,8 @@ static int irq_after(void)
 	unsigned int cpu, skipped = 0;
 
 	for_each_online_cpu(cpu) {
-		want += per_cpu(irq_locked, cpu) + per_cpu(irq_ticks, cpu);
-		skipped += per_cpu(irq_skipped, cpu);
+		want += per_cpu(irq, cpu).locked + per_cpu(irq, cpu).ticks;
+		skipped += per_cpu(irq, cpu).skipped;
 	}
 	printk("run: percpu-irq: shared count %llu under the lock, want %llu%s\n",
 	       (unsigned long long)irq_shared, (unsigned long long)want,
