@@ -160,18 +160,10 @@ void gic_wake(int cpu)
 
 void gic_ack(void)
 {
-	if (version == 2) {
-		uint32_t iar;
+	int iar;
 
-		while (((iar = readl(cpuif + GICC_IAR)) & 0x3ff) < 1020)	/* SGI or timer */
-			writel(iar, cpuif + GICC_EOIR);
-	} else if (version == 3) {
-		uint64_t iar;
-
-		while ((iar = read_sysreg(S3_0_C12_C12_0)) < 1020)	/* ICC_IAR1_EL1 */
-			write_sysreg(iar, S3_0_C12_C12_1);		/* ICC_EOIR1_EL1 */
-		isb();
-	}
+	while ((iar = gic_irq_ack()) >= 0)	/* SGI or timer */
+		gic_irq_eoi(iar);
 }
 
 int gic_irq_ack(void)
