@@ -60,24 +60,27 @@ unsigned int smp_processor_id(void)
 
 static unsigned int nr_online_nodes;
 
+static void mark_node(bool *seen, int node)
+{
+	if (node >= 0 && node < MAX_NUMNODES && !seen[node]) {
+		seen[node] = true;
+		nr_online_nodes++;
+	}
+}
+
 /* count the distinct nodes of @dt's memory ranges and of the possible CPUs */
 static void count_online_nodes(const struct dt_info *dt)
 {
 	static bool seen[MAX_NUMNODES];
-	int i, node;
+	unsigned int cpu;
+	int i;
 
 	memset(seen, 0, sizeof(seen));
 	nr_online_nodes = 0;
-	for (i = 0; i < dt->nr_mem + (int)cpu_map.nr; i++) {
-		if (i < dt->nr_mem)
-			node = dt->mem[i].node == DT_NO_NODE ? 0 : dt->mem[i].node;
-		else
-			node = cpu_map.cpu[i - dt->nr_mem].node;
-		if (node >= 0 && node < MAX_NUMNODES && !seen[node]) {
-			seen[node] = true;
-			nr_online_nodes++;
-		}
-	}
+	for (i = 0; i < dt->nr_mem; i++)
+		mark_node(seen, dt->mem[i].node == DT_NO_NODE ? 0 : dt->mem[i].node);
+	for (cpu = 0; cpu < cpu_map.nr; cpu++)
+		mark_node(seen, cpu_map.cpu[cpu].node);
 }
 
 void smp_init_cpus(const struct dt_info *dt, uint64_t boot_hwid)
