@@ -600,32 +600,22 @@ static void check_tree(const struct exp_tree *t, const void *fdt, size_t size)
 /* ---- broken trees --------------------------------------------------------------------- */
 
 /* Offset (in the structure block) of the last tag @tag, or -1. */
-static int last_tag(const void *fdt, uint32_t tag)
+/* find_tag() - the offset of the first (or, with @last, the last) @tag, or -1 */
+static int find_tag(const void *fdt, uint32_t tag, bool last)
 {
-	int off = 0, next, last = -1;
+	int off = 0, next, found = -1;
 	uint32_t t;
 
 	do {
 		t = fdt_next_tag(fdt, off, &next);
-		if (t == tag)
-			last = off;
+		if (t == tag) {
+			found = off;
+			if (!last)
+				break;
+		}
 		off = next;
 	} while (t != FDT_END && next >= 0);
-	return last;
-}
-
-static int first_tag(const void *fdt, uint32_t tag)
-{
-	int off = 0, next;
-	uint32_t t;
-
-	do {
-		t = fdt_next_tag(fdt, off, &next);
-		if (t == tag)
-			return off;
-		off = next;
-	} while (t != FDT_END && next >= 0);
-	return -1;
+	return found;
 }
 
 static void set_struct_word(void *fdt, int off, uint32_t v)
@@ -708,7 +698,7 @@ static void check_broken(const void *good, size_t size)
 
 	/* the last property's name offset just past the strings block, then far past it */
 	memcpy(b, good, total);
-	off = last_tag(b, FDT_PROP);
+	off = find_tag(b, FDT_PROP, true);
 	set_struct_word(b, off + 8, fdt_size_dt_strings(b));
 	expect_reject("last property's nameoff = size_dt_strings", b, total);
 	set_struct_word(b, off + 8, 0xfffffff0);
@@ -721,13 +711,13 @@ static void check_broken(const void *good, size_t size)
 	expect_reject("last property's length wraps the offset", b, total);
 	check_salvage("last property's length wraps the offset", b, false);
 	memcpy(b, good, total);
-	set_struct_word(b, first_tag(b, FDT_PROP) + 4, 0xfffffff0);
+	set_struct_word(b, find_tag(b, FDT_PROP, false) + 4, 0xfffffff0);
 	expect_reject("first property's length wraps the offset", b, total);
 	check_salvage("first property's length wraps the offset", b, false);
 
 	/* FDT_END turned into an unknown tag: all but /cpus is salvaged */
 	memcpy(b, good, total);
-	set_struct_word(b, last_tag(b, FDT_END), 0x7);
+	set_struct_word(b, find_tag(b, FDT_END, true), 0x7);
 	expect_reject("FDT_END replaced by tag 7", b, total);
 	check_salvage("FDT_END replaced by tag 7", b, true);
 
@@ -738,7 +728,7 @@ static void check_broken(const void *good, size_t size)
 
 	/* the root never closed: its FDT_END_NODE turned into FDT_NOP */
 	memcpy(b, good, total);
-	set_struct_word(b, last_tag(b, FDT_END_NODE), FDT_NOP);
+	set_struct_word(b, find_tag(b, FDT_END_NODE, true), FDT_NOP);
 	expect_reject("root node not closed", b, total);
 
 	/* an unknown tag */
