@@ -3,9 +3,12 @@
 # (git-ignored), once, only what the runtime builds: the named libfdt sources and the four
 # headers they need (a few dozen KiB out of 139 MB). Does nothing when all are there.
 set -euo pipefail
-dest=${1:-third_party/libfdt}
-shift || true
-[ $# -gt 0 ] || set -- fdt.c fdt_ro.c fdt_sw.c fdt_strerror.c fdt_addresses.c
+if [ $# -lt 2 ]; then
+	echo "usage: libfdt.sh DEST SOURCE.c... (the Makefile passes its FDT_SRCS)" >&2
+	exit 2
+fi
+dest=$1
+shift
 files=(fdt.h libfdt.h libfdt_env.h libfdt_internal.h "$@")
 missing=0
 for f in "${files[@]}"; do [ -f "$dest/$f" ] || missing=1; done
