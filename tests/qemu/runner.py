@@ -54,12 +54,19 @@ def corrupt_dtb(case):
     case.boot.dtb = bad
 
 
-def no_stdout_path(case):
-    """Boot with QEMU's own tree minus /chosen/stdout-path: the platform default console."""
-    tree = os.path.join(LOGDIR, case.name + ".dtb")
-    qemu.dump_dtb(case.boot, tree)
-    subprocess.run(["fdtput", "-d", tree, "/chosen", "stdout-path"], check=True)
-    case.boot.dtb = tree
+def edited_tree(*fdtput_args):
+    """A prepare step: boot with the tree QEMU would generate, edited by one fdtput call
+    (its arguments, with the file left out)."""
+    def prepare(case):
+        tree = os.path.join(LOGDIR, case.name + ".dtb")
+        qemu.dump_dtb(case.boot, tree)
+        subprocess.run(["fdtput", fdtput_args[0], tree, *fdtput_args[1:]], check=True)
+        case.boot.dtb = tree
+    return prepare
+
+
+# no /chosen/stdout-path: the platform default console
+no_stdout_path = edited_tree("-d", "/chosen", "stdout-path")
 
 
 def exit_ok_for(arch, status):
@@ -159,13 +166,8 @@ def brought(nodes, cpus):
             rf"{cpus} CPU{'s' if cpus != 1 else ''}$")
 
 
-def disable_hart0(case):
-    """A tree whose hart 0 is disabled: OpenSBI never boots it, so another hart boots."""
-    good = os.path.join(LOGDIR, case.name + ".dtb")
-    qemu.dump_dtb(case.boot, good)
-    subprocess.run(["fdtput", "-t", "s", good, "/cpus/cpu@0", "status", "disabled"],
-                   check=True)
-    case.boot.dtb = good
+# hart 0 disabled: OpenSBI never boots it, so another hart boots
+disable_hart0 = edited_tree("-ts", "/cpus/cpu@0", "status", "disabled")
 
 
 def dynamic_cases():
