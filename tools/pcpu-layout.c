@@ -40,11 +40,11 @@
  * was written. The build passes the measured values as PCPU_LAYOUT_STATIC_{ARM64,RISCV64}.
  */
 #ifndef PCPU_LAYOUT_STATIC_ARM64
-#define PCPU_LAYOUT_STATIC_ARM64 196
+#define PCPU_LAYOUT_STATIC_ARM64 260
 #define PCPU_LAYOUT_STATIC_ARM64_FROM "fallback constant: no arm64 image when the tool was built"
 #endif
 #ifndef PCPU_LAYOUT_STATIC_RISCV64
-#define PCPU_LAYOUT_STATIC_RISCV64 260
+#define PCPU_LAYOUT_STATIC_RISCV64 324
 #define PCPU_LAYOUT_STATIC_RISCV64_FROM \
 	"fallback constant: no riscv64 image when the tool was built"
 #endif
