@@ -4,12 +4,12 @@
  * libfdt declares fdt_check_full(), but the libfdt copy Debian ships in linux-source-6.1
  * leaves out the file that defines it (Linux does not build it). This is our own version,
  * written only against libfdt's public API (see docs/decisions.md). It guarantees that
- * the buffer holds the whole header, every tag of the structure block lies inside the blob,
- * that nodes nest properly under a single root with an empty name followed only by
- * FDT_END, that every node name and every property name (an offset into the strings
- * block) is readable, that the walk always moves forward (a property length that wraps
- * the offset around is refused; Debian's libfdt 1.6.1 loops forever there), and that the
- * memory reservation block is terminated.
+ * the buffer holds the whole header (and never less than 36 bytes), every tag of the
+ * structure block lies inside the blob, that nodes nest properly under a single root with
+ * an empty name followed only by FDT_END, that every node name and every property name (an
+ * offset into the strings block) is readable, that the walk always moves forward (a
+ * property length that wraps the offset around is refused; Debian's libfdt 1.6.1 loops
+ * forever there), and that the memory reservation block is terminated.
  */
 #include <libfdt.h>
 
@@ -20,7 +20,12 @@ int fdt_check_full(const void *fdt, size_t bufsize)
 	int depth = 0, offset = 0, next, err, len;
 	bool root_done = false;
 
-	if (bufsize < FDT_V1_SIZE || bufsize < fdt_header_size(fdt))
+	/*
+	 * libfdt's fdt_check_header() reads size_dt_strings (bytes 32-35) whatever the version
+	 * says, so a version 2 header (32 bytes) must still have 36 readable bytes. No valid
+	 * tree is that short: the reservation block's terminator alone is 16 bytes more.
+	 */
+	if (bufsize < FDT_V3_SIZE || bufsize < fdt_header_size(fdt))
 		return -FDT_ERR_TRUNCATED;
 	err = fdt_check_header(fdt);
 	if (err)

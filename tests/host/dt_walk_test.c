@@ -1040,11 +1040,13 @@ int main(int argc, char **argv)
 		 * Trees found by the differential fuzzer, which dt_check must refuse: a
 		 * property length that wraps the walk's offset around (Debian's libfdt 1.6.1
 		 * loops forever on it) and an FDT_NOP after the root node closed; and one
-		 * fuzz_dt found in dt_salvage(): a property length of -1.
+		 * fuzz_dt found in dt_salvage(): a property length of -1; and a 32-byte
+		 * version 2 header, which libfdt's fdt_check_header() reads 4 bytes past.
 		 */
 		static const char *const bad[] = { "fdt-check-offset-wrap.bin",
 						   "fdt-check-nop-after-root.bin",
-						   "fdt-salvage-negative-len.bin" };
+						   "fdt-salvage-negative-len.bin",
+						   "fdt-v2-header-32-bytes.bin" };
 		char path[512];
 
 		for (i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -57,4 +57,4 @@ if [ "$rc" -ne 0 ] || [ -n "$crash" ]; then
 	exit 1
 fi
 echo "fuzz-run: $name: $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')" \
-     "runs in ${secs}s, no crash; corpus $(ls "$corpus" | wc -l) inputs"
+     "runs${secs:+ in ${secs}s} (seed ${FUZZ_SEED:-1}), no crash; corpus $(ls "$corpus" | wc -l) inputs"
