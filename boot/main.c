@@ -153,7 +153,7 @@ static void print_banner(void)
 	printk("Kernel command line: %s\n", dt.bootargs ? dt.bootargs : "");
 }
 
-/* Step 6: identity map with caches; exclusives and atomics need normal memory. */
+/* Step 7: identity map with caches; exclusives and atomics need normal memory. */
 static void enable_mmu(void)
 {
 	if (arch_mmu_init(&dt))
@@ -182,7 +182,10 @@ static void init_dynamic_memory(void)
 	percpu_dynamic_init();
 }
 
-/* Step 7: boot parameters; step 11: the selected tests and workloads, then poweroff. */
+/*
+ * Step 6: boot parameters, before the MMU: arm64 patches its atomics by them while the text
+ * is still writable. Step 11: the selected tests and workloads, then poweroff.
+ */
 void boot_main(struct boot_info *info)
 {
 	int rejected;
@@ -193,8 +196,8 @@ void boot_main(struct boot_info *info)
 	parse_device_tree();
 	init_console();
 	print_banner();
-	enable_mmu();
 	rejected = parse_boot_params(dt.bootargs);
+	enable_mmu();
 	init_memory();
 	init_smp();
 	init_dynamic_memory();

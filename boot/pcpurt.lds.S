@@ -32,6 +32,10 @@ SECTIONS
 		__param_start = .;
 		KEEP(*(.boot_params))
 		__param_end = .;
+		. = ALIGN(4);
+		__lse_sites_start = .;
+		KEEP(*(.lse_sites))
+		__lse_sites_end = .;
 	}
 	.rela.dyn : {
 		__rela_start = .;

@@ -228,6 +228,9 @@ static int ops_run(void)
 	probe_this_cpu_inc_byte();
 	if (probe_this_cpu_read() != before + 1)
 		err |= test_fail("probe_this_cpu_inc did not increment");
+	if (!arch_atomics_code_ok())
+		err |= test_fail("this_cpu_* code does not match the atomics in use (%s)",
+				 arch_atomics_describe());
 
 	CHECK_OPS(count8, uint8_t);
 	CHECK_OPS(count16, uint16_t);

@@ -1,12 +1,26 @@
-/* cpufeature.c (arm64) - CPU features the rest of the system asks about. */
+/*
+ * cpufeature.c (arm64) - CPU features the rest of the system asks about, and the one piece
+ * of boot-time code patching they need: the LSE choice of the this_cpu_* operations.
+ */
 #include <pcpurt/arch.h>
+#include <pcpurt/printk.h>
 #include <pcpurt/run.h>
 #include <asm/cpufeature.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
-/* this_cpu_* use LSE instructions when set; starts false (LL/SC works on every CPU) */
+#define A64_NOP		0xd503201fU
+#define A64_B_MASK	0xfc000000U
+#define A64_B		0x14000000U
+
+/* each entry: the offset from the entry itself to a `b` that arm64_lse_site() emitted */
+extern const int32_t __lse_sites_start[], __lse_sites_end[];
+
+/* this_cpu_* use LSE instructions when set (and their sites were patched) */
 bool arm64_use_lse;
 static bool lse_forced_off;
+static int lse_sites_patched;
 
 /* percpu_atomics=llsc forces the ARMv8.0 path even on a CPU with LSE (for tests). */
 static int set_percpu_atomics(const char *v)
@@ -31,10 +45,63 @@ void arm64_detect_features(void)
 	arm64_use_lse = arm64_has_lse() && !lse_forced_off;
 }
 
+static uint32_t *lse_site(const int32_t *entry)
+{
+	return (uint32_t *)((uintptr_t)entry + *entry);
+}
+
+/*
+ * arm64_patch_lse_sites() - when LSE is in use, turn every recorded `b` to an LL/SC
+ * version into a NOP. Call with the MMU off (the text is still writable and data accesses
+ * go straight to memory), after the boot parameters, before anything runs on another CPU.
+ * All or nothing: if any site does not hold a `b`, nothing is patched and the LL/SC code
+ * (correct everywhere) stays in use. Returns the number of sites patched.
+ */
+int arm64_patch_lse_sites(void)
+{
+	const int32_t *e;
+
+	if (!arm64_use_lse)
+		return 0;
+	for (e = __lse_sites_start; e < __lse_sites_end; e++) {
+		if ((*lse_site(e) & A64_B_MASK) != A64_B) {
+			pr_err("cpufeature: LSE call site %p holds %08x, not a branch: "
+			       "using LL/SC\n", (void *)lse_site(e), (unsigned int)*lse_site(e));
+			arm64_use_lse = false;
+			return 0;
+		}
+	}
+	for (e = __lse_sites_start; e < __lse_sites_end; e++)
+		*lse_site(e) = A64_NOP;
+	/* the instruction cache may hold the old branches */
+	__asm__ __volatile__("dsb sy\n\tic iallu\n\tdsb sy\n\tisb" : : : "memory");
+	lse_sites_patched = (int)(__lse_sites_end - __lse_sites_start);
+	return lse_sites_patched;
+}
+
+/* Every LSE call site holds what the choice says: a NOP if LSE is used, else the b. */
+bool arch_atomics_code_ok(void)
+{
+	const int32_t *e;
+
+	for (e = __lse_sites_start; e < __lse_sites_end; e++) {
+		uint32_t insn = *lse_site(e);
+
+		if (arm64_use_lse ? insn != A64_NOP : (insn & A64_B_MASK) != A64_B)
+			return false;
+	}
+	return true;
+}
+
 const char *arch_atomics_describe(void)
 {
-	if (arm64_use_lse)
-		return "LSE (ARMv8.1 atomics)";
+	static char desc[96];
+
+	if (arm64_use_lse) {
+		snprintf(desc, sizeof(desc), "LSE (ARMv8.1 atomics; %d call sites patched at boot)",
+			 lse_sites_patched);
+		return desc;
+	}
 	return arm64_has_lse() ? "LL/SC (ARMv8.0 exclusives; LSE present, not used)" :
 				 "LL/SC (ARMv8.0 exclusives)";
 }

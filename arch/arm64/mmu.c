@@ -14,6 +14,7 @@
  * tables on demand, from any CPU, with a compare-and-swap on each new table entry.
  */
 #include <pcpurt/arch.h>
+#include <asm/cpufeature.h>
 #include <pcpurt/dt.h>
 #include <pcpurt/mmu.h>
 #include <pcpurt/printk.h>
@@ -211,6 +212,8 @@ int arch_mmu_init(const struct dt_info *dt)
 
 	if (split < 0)
 		return -1;
+	/* the last moment the text is writable: the boot parameters have been read */
+	arm64_patch_lse_sites();
 	if (parange > 5)
 		parange = 5;
 

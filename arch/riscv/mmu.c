@@ -296,6 +296,11 @@ const char *arch_atomics_describe(void)
 	return "A extension (AMO, LR/SC)";
 }
 
+bool arch_atomics_code_ok(void)
+{
+	return true;	/* nothing is patched: the A extension is required */
+}
+
 /* --- the vmalloc region: the first quarter of the upper half --- */
 
 uintptr_t arch_vmalloc_start(void)

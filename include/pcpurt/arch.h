@@ -52,4 +52,11 @@ void arch_panic_now(void) __noreturn;
 /* arch_atomics_describe() - which atomic instructions this CPU uses ("LSE", "LL/SC" ...). */
 const char *arch_atomics_describe(void);
 
+/*
+ * arch_atomics_code_ok() - the code of the this_cpu_* operations matches that choice (arm64:
+ * every call site patched at boot is a NOP with LSE and still a branch without). True where
+ * nothing is patched.
+ */
+bool arch_atomics_code_ok(void);
+
 #endif

@@ -289,11 +289,12 @@ def smp_cases():
     out += dynamic_cases()
     out += plugin_cases()
     out.append(Case("arm64-lse", B("arm64", smp=4, cpu="max", append="run=" + PERCPU),
-                    expect=[r"percpu: this_cpu ops use LSE", brought(1, 4)]))
+                    expect=[r"percpu: this_cpu ops use LSE \(ARMv8.1 atomics; [1-9]\d* call sites "
+                            r"patched at boot\)", r"run: percpu-ops: PASS", brought(1, 4)]))
     out.append(Case("arm64-lse-forced-llsc",
                     B("arm64", smp=4, cpu="max", append="percpu_atomics=llsc run=" + PERCPU),
                     expect=[r"percpu: this_cpu ops use LL/SC \(ARMv8.0 exclusives; LSE present, "
-                            r"not used\)",
+                            r"not used\)", r"run: percpu-ops: PASS",
                             brought(1, 4)]))
     return out
 

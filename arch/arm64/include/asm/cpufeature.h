@@ -6,5 +6,6 @@
 
 bool arm64_has_lse(void);
 void arm64_detect_features(void);
+int arm64_patch_lse_sites(void);
 
 #endif

@@ -2,7 +2,9 @@
  * percpu.h (arm64) - the per-CPU base in TPIDR_EL1 and this_cpu operations that are safe
  * against an interrupt on the same CPU without masking interrupts: one LSE instruction
  * (STADD, SWP, CAS) when the CPU has ARMv8.1 atomics, else an exclusive load/store loop
- * (ARMv8.0, e.g. the Pi 4's Cortex-A72). arm64_use_lse is set once at boot.
+ * (ARMv8.0, e.g. the Pi 4's Cortex-A72). The choice is made once at boot by patching
+ * code: each operation starts with a `b` to its LL/SC version, recorded in .lse_sites,
+ * which arm64_patch_lse_sites() turns into a NOP before the text becomes read-only.
  */
 #ifndef ASM_PERCPU_H
 #define ASM_PERCPU_H
@@ -25,6 +27,24 @@ static inline void arch_set_percpu_offset(unsigned long off)
 	__asm__ __volatile__("msr tpidr_el1, %0" : : "r"(off) : "memory");
 }
 
+/*
+ * arm64_lse_site() - true on the LSE path. Compiles to one `b` to the false branch (the
+ * LL/SC code, correct on every CPU) whose address goes to .lse_sites; with LSE in use it
+ * is a NOP by the time anything runs that needs per-CPU data.
+ */
+static inline __attribute__((always_inline)) bool arm64_lse_site(void)
+{
+	__asm__ goto("1:	b	%l[llsc]\n\t"
+		     ".pushsection .lse_sites, \"a\"\n\t"
+		     ".balign 4\n\t"
+		     ".long 1b - .\n\t"
+		     ".popsection"
+		     : : : : llsc);
+	return true;
+llsc:
+	return false;
+}
+
 #define PCPU_ADDR(p) ((void *)((uintptr_t)(p) + arch_percpu_offset()))
 
 #define ARM64_PCPU_OPS(sz, t, w, bh)							\
@@ -34,7 +54,7 @@ static inline void arch_this_cpu_add_##sz(void *p, t v)				\
 	unsigned int fail;								\
 	t tmp;										\
 											\
-	if (arm64_use_lse) {								\
+	if (arm64_lse_site()) {								\
 		__asm__ __volatile__(".arch_extension lse\n\tstadd" bh " %" w "1, %0"	\
 				     : "+Q"(*a) : "r"(v));				\
 		return;									\
@@ -52,7 +72,7 @@ static inline t arch_this_cpu_xchg_##sz(void *p, t v)				\
 	unsigned int fail;								\
 	t old;										\
 											\
-	if (arm64_use_lse) {								\
+	if (arm64_lse_site()) {								\
 		__asm__ __volatile__(".arch_extension lse\n\tswp" bh " %" w "2, %" w "0, %1" \
 				     : "=&r"(old), "+Q"(*a) : "r"(v));			\
 		return old;								\
@@ -70,7 +90,7 @@ static inline t arch_this_cpu_cmpxchg_##sz(void *p, t o, t n)			\
 	unsigned int fail;								\
 	t old;										\
 											\
-	if (arm64_use_lse) {								\
+	if (arm64_lse_site()) {								\
 		old = o;								\
 		__asm__ __volatile__(".arch_extension lse\n\tcas" bh " %" w "0, %" w "2, %1" \
 				     : "+r"(old), "+Q"(*a) : "r"(n));			\
