@@ -291,6 +291,11 @@ def smp_cases():
     out.append(Case("arm64-lse", B("arm64", smp=4, cpu="max", append="run=" + PERCPU),
                     expect=[r"percpu: this_cpu ops use LSE \(ARMv8.1 atomics; [1-9]\d* call sites "
                             r"patched at boot\)", r"run: percpu-ops: PASS", brought(1, 4)]))
+    # the patching after U-Boot, which ran with caches on
+    out.append(Case("arm64-uboot-lse", B("arm64", smp=4, cpu="max", how="uboot",
+                                         append="run=" + PERCPU),
+                    expect=["Starting kernel", r"LSE \(ARMv8.1 atomics; [1-9]\d* call sites "
+                            r"patched at boot\)", r"run: percpu-ops: PASS", brought(1, 4)]))
     out.append(Case("arm64-lse-forced-llsc",
                     B("arm64", smp=4, cpu="max", append="percpu_atomics=llsc run=" + PERCPU),
                     expect=[r"percpu: this_cpu ops use LL/SC \(ARMv8.0 exclusives; LSE present, "
