@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define A64_NOP		0xd503201fU
-#define A64_B_MASK	0xfc000000U
-#define A64_B		0x14000000U
+#define A64_NOP	   0xd503201fU
+#define A64_B_MASK 0xfc000000U
+#define A64_B	   0x14000000U
 
 /* each entry: the offset from the entry itself to a `b` that arm64_lse_site() emitted */
 extern const int32_t __lse_sites_start[], __lse_sites_end[];
@@ -66,7 +66,8 @@ int arm64_patch_lse_sites(void)
 	for (e = __lse_sites_start; e < __lse_sites_end; e++) {
 		if ((*lse_site(e) & A64_B_MASK) != A64_B) {
 			pr_err("cpufeature: LSE call site %p holds %08x, not a branch: "
-			       "using LL/SC\n", (void *)lse_site(e), (unsigned int)*lse_site(e));
+			       "using LL/SC\n",
+			       (void *)lse_site(e), (unsigned int)*lse_site(e));
 			arm64_use_lse = false;
 			return 0;
 		}
@@ -102,6 +103,6 @@ const char *arch_atomics_describe(void)
 			 lse_sites_patched);
 		return desc;
 	}
-	return arm64_has_lse() ? "LL/SC (ARMv8.0 exclusives; LSE present, not used)" :
-				 "LL/SC (ARMv8.0 exclusives)";
+	return arm64_has_lse() ? "LL/SC (ARMv8.0 exclusives; LSE present, not used)"
+			       : "LL/SC (ARMv8.0 exclusives)";
 }
