@@ -288,18 +288,21 @@ def smp_cases():
                             r"cpu@3: spin-table", brought(1, 4)]))
     out += dynamic_cases()
     out += plugin_cases()
-    out.append(Case("arm64-lse", B("arm64", smp=4, cpu="max", append="run=" + PERCPU),
-                    expect=[r"percpu: this_cpu ops use LSE \(ARMv8.1 atomics; [1-9]\d* call sites "
+    out.append(Case("arm64-lse", B("arm64", smp=4, cpu="max", append="run=lse-patch," + PERCPU),
+                    expect=[r"run: lse-patch: PASS",
+                            r"percpu: this_cpu ops use LSE \(ARMv8.1 atomics; [1-9]\d* call sites "
                             r"patched at boot\)", r"run: percpu-ops: PASS", brought(1, 4)]))
     # the patching after U-Boot, which ran with caches on
     out.append(Case("arm64-uboot-lse", B("arm64", smp=4, cpu="max", how="uboot",
-                                         append="run=" + PERCPU),
-                    expect=["Starting kernel", r"LSE \(ARMv8.1 atomics; [1-9]\d* call sites "
-                            r"patched at boot\)", r"run: percpu-ops: PASS", brought(1, 4)]))
+                                         append="run=lse-patch," + PERCPU),
+                    expect=["Starting kernel", r"run: lse-patch: PASS",
+                            r"LSE \(ARMv8.1 atomics; [1-9]\d* call sites patched at boot\)",
+                            r"run: percpu-ops: PASS", brought(1, 4)]))
     out.append(Case("arm64-lse-forced-llsc",
-                    B("arm64", smp=4, cpu="max", append="percpu_atomics=llsc run=" + PERCPU),
+                    B("arm64", smp=4, cpu="max",
+                      append="percpu_atomics=llsc run=lse-patch," + PERCPU),
                     expect=[r"percpu: this_cpu ops use LL/SC \(ARMv8.0 exclusives; LSE present, "
-                            r"not used\)", r"run: percpu-ops: PASS",
+                            r"not used\)", r"run: percpu-ops: PASS", r"run: lse-patch: PASS",
                             brought(1, 4)]))
     return out
 
