@@ -17,10 +17,9 @@
 /* each entry: the offset from the entry itself to a `b` that arm64_lse_site() emitted */
 extern const int32_t __lse_sites_start[], __lse_sites_end[];
 
-/* this_cpu_* use LSE instructions when set (and their sites were patched) */
-bool arm64_use_lse;
+/* set once every site is patched: the this_cpu_* operations use LSE instructions */
+static bool arm64_use_lse;
 static bool lse_forced_off;
-static int lse_sites_patched;
 
 /* percpu_atomics=llsc forces the ARMv8.0 path even on a CPU with LSE (for tests). */
 static int set_percpu_atomics(const char *v)
@@ -29,7 +28,6 @@ static int set_percpu_atomics(const char *v)
 		lse_forced_off = true;
 	else if (strcmp(v, "auto"))
 		return -1;
-	arm64_use_lse = arm64_has_lse() && !lse_forced_off;
 	return 0;
 }
 DEFINE_BOOT_PARAM("percpu_atomics", set_percpu_atomics);
@@ -38,11 +36,6 @@ DEFINE_BOOT_PARAM("percpu_atomics", set_percpu_atomics);
 bool arm64_has_lse(void)
 {
 	return ((read_sysreg(id_aa64isar0_el1) >> 20) & 0xf) >= 2;
-}
-
-void arm64_detect_features(void)
-{
-	arm64_use_lse = arm64_has_lse() && !lse_forced_off;
 }
 
 static uint32_t *lse_site(const int32_t *entry)
@@ -72,28 +65,23 @@ static int patch_sites(const int32_t *start, const int32_t *end, uint32_t **bad)
 }
 
 /*
- * arm64_patch_lse_sites() - when LSE is in use, turn every recorded `b` to an LL/SC
- * version into a NOP. Call with the MMU off (the text is still writable and data accesses
- * go straight to memory), after the boot parameters, before anything runs on another CPU.
- * All or nothing: if any site does not hold a `b`, nothing is patched and the LL/SC code
- * (correct everywhere) stays in use. Returns the number of sites patched.
+ * arm64_patch_lse_sites() - when the CPU has LSE and percpu_atomics=llsc was not given,
+ * turn every recorded `b` to an LL/SC version into a NOP. Call with the MMU off (the text
+ * is still writable and data accesses go straight to memory), after the boot parameters,
+ * before anything runs on another CPU. All or nothing: if any site does not hold a `b`,
+ * nothing is patched and the LL/SC code (correct everywhere) stays in use.
  */
-int arm64_patch_lse_sites(void)
+void arm64_patch_lse_sites(void)
 {
 	uint32_t *bad;
-	int n;
 
-	if (!arm64_use_lse)
-		return 0;
-	n = patch_sites(__lse_sites_start, __lse_sites_end, &bad);
-	if (n < 0) {
+	if (!arm64_has_lse() || lse_forced_off)
+		return;
+	if (patch_sites(__lse_sites_start, __lse_sites_end, &bad) < 0)
 		pr_err("cpufeature: LSE call site %p holds %08x, not a branch: using LL/SC\n",
 		       (void *)bad, (unsigned int)*bad);
-		arm64_use_lse = false;
-		return 0;
-	}
-	lse_sites_patched = n;
-	return n;
+	else
+		arm64_use_lse = true;
 }
 
 /* Every LSE call site holds what the choice says: a NOP if LSE is used, else the b. */
@@ -116,7 +104,7 @@ const char *arch_atomics_describe(void)
 
 	if (arm64_use_lse) {
 		snprintf(desc, sizeof(desc), "LSE (ARMv8.1 atomics; %d call sites patched at boot)",
-			 lse_sites_patched);
+			 (int)(__lse_sites_end - __lse_sites_start));
 		return desc;
 	}
 	return arm64_has_lse() ? "LL/SC (ARMv8.0 exclusives; LSE present, not used)"

@@ -3,7 +3,6 @@
  */
 #include <pcpurt/arch.h>
 #include <pcpurt/printk.h>
-#include <asm/cpufeature.h>
 #include <string.h>
 #include <stdio.h>
 
@@ -40,7 +39,6 @@ void arm64_start_primary(uintptr_t x0, unsigned long el, uintptr_t load)
 {
 	static struct boot_info bi;
 
-	arm64_detect_features();
 	bi.image_start = load;
 	bi.image_end = (uintptr_t)_end;
 	bi.boot_hwid = arch_cpu_hwid();

@@ -5,7 +5,6 @@
 #include <stdbool.h>
 
 bool arm64_has_lse(void);
-void arm64_detect_features(void);
-int arm64_patch_lse_sites(void);
+void arm64_patch_lse_sites(void);
 
 #endif

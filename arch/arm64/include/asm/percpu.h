@@ -11,8 +11,6 @@
 
 #include <stdint.h>
 
-extern bool arm64_use_lse;
-
 static inline unsigned long arch_percpu_offset(void)
 {
 	unsigned long off;
