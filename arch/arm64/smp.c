@@ -101,12 +101,6 @@ void arch_cpu_idle_wait(void)
 	}
 }
 
-#define NAP_US	50
-
-/*
- * A nap is a WFI ended by the virtual timer (PPI 27, enabled with the wake-up SGI), so an
- * emulator really stops the vCPU; without a GIC it is a plain yield.
- */
 #define TIMER_PPI	27	/* EL1 virtual timer, as enabled by gic_cpu_init() */
 
 static void (*tick_fn[NR_CPUS])(void);
@@ -157,6 +151,12 @@ void arm64_irq(void)
 	}
 }
 
+#define NAP_US	50
+
+/*
+ * A nap is a WFI ended by the virtual timer (PPI 27, enabled with the wake-up SGI), so an
+ * emulator really stops the vCPU; without a GIC it is a plain yield.
+ */
 void arch_cpu_nap(void)
 {
 	if (!smp_started() || !wake_ready[smp_processor_id()] || tick_fn[smp_processor_id()]) {
