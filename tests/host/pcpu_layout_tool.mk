@@ -65,10 +65,7 @@ pcpu-layout:
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory $(PCPU_LAYOUT_TOOL)
-test-pcpu-layout:
-	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
-	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
-	$(Q)$(MAKE) --no-print-directory $(PCPU_LAYOUT_TOOL)
+test-pcpu-layout: pcpu-layout
 	$(Q)tests/host/run-all.sh tests/host/pcpu_layout_tool_test.sh
 
 HOST_TEST_BINS += $(PCPU_LAYOUT_TOOL)
