@@ -599,8 +599,7 @@ static void check_tree(const struct exp_tree *t, const void *fdt, size_t size)
 
 /* ---- broken trees --------------------------------------------------------------------- */
 
-/* Offset (in the structure block) of the last tag @tag, or -1. */
-/* find_tag() - the offset of the first (or, with @last, the last) @tag, or -1 */
+/* find_tag() - the structure-block offset of the first (with @last, the last) @tag, or -1 */
 static int find_tag(const void *fdt, uint32_t tag, bool last)
 {
 	int off = 0, next, found = -1;
