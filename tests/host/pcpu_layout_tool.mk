@@ -21,11 +21,11 @@ PCPU_LAYOUT_ELFS  := build/arm64-qemu-virt/pcpurt.elf build/riscv64-qemu-virt/pc
 PCPU_LAYOUT_GEN	  := $(HOSTO)/pcpu-layout-static.h
 PCPU_LAYOUT_SRCS  := tools/pcpu-layout.c tools/pcpu_layout_svg.c boot/dt.c boot/dt_cpus.c \
 		     boot/dt_numa.c boot/dt_util.c boot/cpu_map.c kernel/cpumask.c \
-		     percpu/alloc_info.c 		     lib/fdt_check.c
+		     percpu/alloc_info.c lib/fdt_check.c
 PCPU_LAYOUT_HDRS  := tools/pcpu_layout_svg.h boot/dt_internal.h include/pcpurt/dt.h \
 		     include/pcpurt/cpu_map.h include/pcpurt/cpumask.h \
-		     include/pcpurt/percpu_layout.h 		     include/pcpurt/percpu_first_chunk.h include/pcpurt/printk.h \
-		     include/pcpurt/compiler.h
+		     include/pcpurt/percpu_layout.h include/pcpurt/percpu_first_chunk.h \
+		     include/pcpurt/printk.h include/pcpurt/compiler.h
 
 $(PCPU_LAYOUT_GEN): tests/host/pcpu_layout_tool.mk $(wildcard $(PCPU_LAYOUT_ELFS))
 	@mkdir -p $(@D)
