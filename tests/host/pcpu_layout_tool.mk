@@ -8,6 +8,9 @@
 #   pcpu_layout_tool_test.sh        the tool on ../shared/dtb and QEMU-generated trees against
 #                                   hand-worked lines, bad input, and the same lines as the
 #                                   runtime booted under QEMU
+#   pictures_test.sh                pcpu-layout --svg and tools/percpu-chunks-svg.py: the
+#                                   SVGs parse (xml.etree), hold the expected groups, units,
+#                                   chunks, pages and free runs, and are the same bytes twice
 #
 # The tool's default --static is the runtime's static per-CPU size of the tree's arch,
 # measured when the tool is built: __per_cpu_end - __per_cpu_start of each arch's qemu-virt
@@ -60,13 +63,15 @@ $(PCPU_LAYOUT_TOOL): $(PCPU_LAYOUT_SRCS) $(PCPU_LAYOUT_HDRS) $(PCPU_LAYOUT_GEN) 
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iboot -include $(PCPU_LAYOUT_GEN) -o $@ \
 		$(PCPU_LAYOUT_SRCS) -lfdt
 
-.PHONY: pcpu-layout test-pcpu-layout
+.PHONY: pcpu-layout test-pcpu-layout test-pictures
 pcpu-layout:
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory $(PCPU_LAYOUT_TOOL)
 test-pcpu-layout: pcpu-layout
 	$(Q)tests/host/run-all.sh tests/host/pcpu_layout_tool_test.sh
+test-pictures: $(PCPU_LAYOUT_TOOL)
+	$(Q)tests/host/run-all.sh tests/host/pictures_test.sh
 
 HOST_TEST_BINS += $(PCPU_LAYOUT_TOOL)
-HOST_TEST_CMDS += tests/host/pcpu_layout_tool_test.sh
+HOST_TEST_CMDS += tests/host/pcpu_layout_tool_test.sh tests/host/pictures_test.sh
