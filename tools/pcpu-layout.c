@@ -413,7 +413,8 @@ int main(int argc, char **argv)
 	struct pcpu_alloc_info *ai;
 	struct cpumask possible;
 	struct options o;
-	void *fdt, *ai_mem = NULL;
+	static void *fdt;	/* static: still reachable when die() exits (LeakSanitizer) */
+	void *ai_mem = NULL;
 	size_t size;
 	bool is_riscv;
 	unsigned int cpu;
