@@ -4,7 +4,7 @@
  * Top: one unit drawn wide, split into static / reserved / dynamic / unused with each
  * part's size and the offsets where parts meet, then the unit, allocation and waste
  * figures. Below: one row per group, a box per unit coloured the same way (true
- * proportions, each nonzero part at least 2 px wide) with its CPU number, allocations
+ * proportions, each nonzero part at least 3 px wide) with its CPU number, allocations
  * framed. The geometry is integer arithmetic, so the bytes depend only on the input.
  */
 #include <stdarg.h>
@@ -214,7 +214,7 @@ static int group_height(const struct geom *g, int n)
 	return h < 4 * TEXT_LINE + 8 ? 4 * TEXT_LINE + 8 : h;
 }
 
-/* One unit box at (@x, @y): the parts in true proportion (2 px at least), CPU number on top. */
+/* One unit box at (@x, @y): the parts in true proportion (3 px at least), CPU number on top. */
 static void out_unit(struct svg *s, const struct pcpu_alloc_info *ai, int gi, int ui, int x, int y)
 {
 	unsigned int cpu = ai->groups[gi].cpu_map[ui];
@@ -230,7 +230,7 @@ static void out_unit(struct svg *s, const struct pcpu_alloc_info *ai, int gi, in
 	} else {
 		out(s, "<g class=\"unit\" id=\"unit-%d-%d\" data-cpu=\"%u\">", gi, ui, cpu);
 		part_sizes(ai, sz);
-		part_widths(sz, UNIT_W, 2, w);
+		part_widths(sz, UNIT_W, 3, w);
 		for (i = 0; i < NR_PARTS; i++) {
 			if (!w[i])
 				continue;

@@ -1,7 +1,8 @@
 """cases_pictures.py - the chunk-occupancy picture from a real boot (issue 13, Pictures).
 
-Each arch boots 4 CPUs in 2 nodes with run=percpu-stress,percpu-stats and
-percpu_stats_churn=300 (the stress makes and frees chunks, the churn leaves holes), so
+Each arch boots 4 CPUs in 2 nodes (arm64 also with the areamap allocator) with
+run=percpu-stress,percpu-stats and percpu_stats_churn=300 (the stress makes and frees
+chunks, the churn leaves holes), so
 percpu-stats prints fragmented chunk maps and checks them against the chunks' free
 counts. After the boot, tools/percpu-chunks-svg.py draws the saved log; the SVG must parse
 with xml.etree, hold one chunk group per "chunk I KIND" line, one page cell per page and
@@ -71,15 +72,16 @@ def check_picture(case, log):
 def cases(r):
     B, Case = r.qemu.Boot, r.Case
     out = []
-    for arch in ("arm64", "riscv64"):
-        out.append(Case(f"{arch}-percpu-chunks-picture",
+    for arch, kind in (("arm64", "bitmap"), ("riscv64", "bitmap"), ("arm64", "areamap")):
+        name = f"{arch}-percpu-chunks-picture" + ("" if kind == "bitmap" else f"-{kind}")
+        out.append(Case(name,
                         B(arch, smp=4, nodes=2, mem_mb=1024,
-                          append="percpu_stress_iterations=500 percpu_stats_churn=300 "
-                                 "run=percpu-stress,percpu-stats"),
+                          append=f"percpu_allocator={kind} percpu_stress_iterations=500 "
+                                 "percpu_stats_churn=300 run=percpu-stress,percpu-stats"),
                         expect=[r"^percpu-stats: churn 300 allocations \(300 made\)",
                                 r"^percpu-stats: map unit \d+ page 4096 chunks \d+$",
                                 r"^percpu-stats: chunk 1 first base ",
-                                r"^percpu stats \(bitmap allocator",
+                                rf"^percpu stats \({kind} allocator",
                                 r"^run: percpu-stats: PASS"],
                         reject=[r"chunk \d+ map: free"],
                         timeout=180, after=check_picture))
