@@ -35,16 +35,17 @@ static void map_run(struct pcpu_chunk_map *m, unsigned int off, unsigned int len
  * skipped whole; a free stretch is stepped over granule by granule until the next
  * allocation. Allocations reaching outside [start, end) (hidden areas) count only inside.
  */
-static void fill_map(struct pcpu_allocator *pa, struct pcpu_chunk *chunk,
-		     struct pcpu_chunk_map *m)
+static void fill_map(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, struct pcpu_chunk_map *m)
 {
 	unsigned int off, s, sz, p, run = 0;
 	bool in_run = false;
 
-	*m = (struct pcpu_chunk_map){ .base = chunk->base, .reserved = chunk->reserved,
-				      .first = chunk == pa->first_chunk,
-				      .start = chunk->start_off, .end = chunk->end_off,
-				      .nr_alloc = chunk->nr_alloc };
+	*m = (struct pcpu_chunk_map){.base = chunk->base,
+				     .reserved = chunk->reserved,
+				     .first = chunk == pa->first_chunk,
+				     .start = chunk->start_off,
+				     .end = chunk->end_off,
+				     .nr_alloc = chunk->nr_alloc};
 	m->first_page = chunk->start_off / PCPU_PAGE_SIZE;
 	m->nr_pages = (ALIGN_UP(chunk->end_off, PCPU_PAGE_SIZE) / PCPU_PAGE_SIZE) - m->first_page;
 	for (p = 0; p < m->nr_pages && p < PCPU_MAP_MAX_PAGES; p++)
@@ -110,8 +111,8 @@ static void print_map(unsigned int i, const struct pcpu_chunk_map *m)
 	int len = 0;
 
 	printk("percpu-stats: chunk %u %s base %#lx range %u-%u pages %u+%u live %u\n", i,
-	       chunk_kind(m), (unsigned long)m->base, m->start, m->end, m->first_page,
-	       m->nr_pages, m->nr_alloc);
+	       chunk_kind(m), (unsigned long)m->base, m->start, m->end, m->first_page, m->nr_pages,
+	       m->nr_alloc);
 	for (p = 0; p < n; p++) {
 		if (p % 8 == 0)
 			len = snprintf(line, sizeof(line), "chunk %u pages %u:", i,

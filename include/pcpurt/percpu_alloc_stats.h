@@ -53,7 +53,7 @@ void pcpu_allocator_print_stats(struct pcpu_allocator *pa);
 
 /* Most unit pages and free runs one struct pcpu_chunk_map holds (the rest is counted). */
 #define PCPU_MAP_MAX_PAGES 256
-#define PCPU_MAP_MAX_RUNS 128
+#define PCPU_MAP_MAX_RUNS  128
 
 /*
  * Occupancy of one chunk (percpu/stats_map.c): per unit page whether it is populated and
@@ -64,11 +64,11 @@ struct pcpu_chunk_map {
 	uintptr_t base;
 	bool reserved;
 	bool first;
-	unsigned int start, end;   /* bytes of a unit the chunk serves: [start, end) */
-	unsigned int nr_alloc;	   /* live allocations */
-	unsigned int first_page;   /* unit page of start */
-	unsigned int nr_pages;	   /* pages [start, end) touches */
-	unsigned int nr_runs;	   /* free runs, all of them (only the first MAX kept) */
+	unsigned int start, end; /* bytes of a unit the chunk serves: [start, end) */
+	unsigned int nr_alloc;	 /* live allocations */
+	unsigned int first_page; /* unit page of start */
+	unsigned int nr_pages;	 /* pages [start, end) touches */
+	unsigned int nr_runs;	 /* free runs, all of them (only the first MAX kept) */
 	bool populated[PCPU_MAP_MAX_PAGES];
 	unsigned int used[PCPU_MAP_MAX_PAGES]; /* allocated bytes on the page */
 	unsigned int run_off[PCPU_MAP_MAX_RUNS];

@@ -29,7 +29,7 @@ struct totals {
 static struct totals check_maps(void)
 {
 	struct pcpu_chunk_stats cs[64];
-	struct totals t = { 0 };
+	struct totals t = {0};
 	unsigned int n, i, p, r, used, free;
 
 	n = pcpu_allocator_chunk_stats(&pa, cs, 64);
@@ -46,7 +46,7 @@ static struct totals check_maps(void)
 		for (free = 0, r = 0; r < map.nr_runs; r++) {
 			CHECK(map.run_len[r] > 0 && map.run_off[r] >= map.start &&
 			      map.run_off[r] + map.run_len[r] <= map.end);
-			if (r)	/* two touching runs would be one */
+			if (r) /* two touching runs would be one */
 				CHECK(map.run_off[r - 1] + map.run_len[r - 1] < map.run_off[r]);
 			free += map.run_len[r];
 		}
@@ -86,7 +86,7 @@ static void check_print(unsigned int chunks)
 
 static void run(enum pcpu_allocator_kind kind, bool vm)
 {
-	static const unsigned int sizes[] = { 8, 24, 64, 200, 512, 1500, 16, 3000 };
+	static const unsigned int sizes[] = {8, 24, 64, 200, 512, 1500, 16, 3000};
 	static void *objs[NR_OBJS];
 	struct totals base, t;
 	unsigned long live = 0;
@@ -95,13 +95,12 @@ static void run(enum pcpu_allocator_kind kind, bool vm)
 
 	tb_init(&tb, NR_CPUS, UNIT, vm, false);
 	tb_config(&tb, &cfg, kind, STATIC_SIZE, RESERVED_SIZE);
-	CHECK(pcpu_allocator_chunk_map(&pa, 0, &map) == -1);	/* not set up */
+	CHECK(pcpu_allocator_chunk_map(&pa, 0, &map) == -1); /* not set up */
 	CHECK(pcpu_allocator_init(&pa, &cfg) == 0);
 
 	CHECK(pcpu_allocator_chunk_map(&pa, 0, &map) == 0);
 	CHECK(map.reserved && map.start == STATIC_SIZE && map.end == STATIC_SIZE + RESERVED_SIZE);
-	CHECK(map.nr_runs == 1 && map.run_off[0] == STATIC_SIZE &&
-	      map.run_len[0] == RESERVED_SIZE);
+	CHECK(map.nr_runs == 1 && map.run_off[0] == STATIC_SIZE && map.run_len[0] == RESERVED_SIZE);
 	CHECK(pcpu_allocator_chunk_map(&pa, 1, &map) == 0 && map.first && !map.reserved);
 	base = check_maps();
 
@@ -111,7 +110,7 @@ static void run(enum pcpu_allocator_kind kind, bool vm)
 		live += sizes[i % 8];
 	}
 	t = check_maps();
-	CHECK(t.chunks > 2);	/* 60 KiB per unit: past the first chunk */
+	CHECK(t.chunks > 2); /* 60 KiB per unit: past the first chunk */
 	CHECK(t.used == base.used + live);
 	for (i = 0; i < NR_OBJS; i++)
 		if (i % 3) {
