@@ -273,7 +273,7 @@ static void cpu_list(const struct pcpu_group_info *gi, char *buf, size_t n)
 	int i, j;
 
 	buf[0] = 0;
-	for (i = 0; i < gi->nr_units; i = j) {
+	for (i = 0; i < gi->nr_units && len < n; i = j) {
 		unsigned int c = gi->cpu_map[i];
 
 		j = i + 1;
@@ -281,10 +281,9 @@ static void cpu_list(const struct pcpu_group_info *gi, char *buf, size_t n)
 			continue;
 		while (j < gi->nr_units && gi->cpu_map[j] == gi->cpu_map[j - 1] + 1)
 			j++;
-		len += snprintf(buf + len, len < n ? n - len : 0, "%s%u", len ? "," : "", c);
-		if (j - i > 1)
-			len +=
-			    snprintf(buf + len, len < n ? n - len : 0, "-%u", gi->cpu_map[j - 1]);
+		len += snprintf(buf + len, n - len, "%s%u", len ? "," : "", c);
+		if (j - i > 1 && len < n)
+			len += snprintf(buf + len, n - len, "-%u", gi->cpu_map[j - 1]);
 	}
 	if (len >= n && n > 4)
 		strcpy(buf + n - 4, "...");

@@ -148,8 +148,26 @@ if command -v dtc >/dev/null 2>&1; then
 	else
 		bad_case "dtc could not compile $work/cpus200.dts"
 	fi
+	# 40 CPUs alternating between 2 nodes: 2 groups of 20, labels of CPU lists cut short
+	{
+		echo '/dts-v1/; / { #address-cells = <2>; #size-cells = <2>;'
+		echo 'psci { compatible = "arm,psci-0.2"; method = "hvc"; };'
+		echo 'distance-map { compatible = "numa-distance-map-v1";'
+		echo '  distance-matrix = <0 0 10 0 1 20 1 0 20 1 1 10>; };'
+		echo 'cpus { #address-cells = <1>; #size-cells = <0>;'
+		for i in $(seq 0 39); do
+			printf 'cpu@%x { device_type = "cpu"; reg = <0x%x>; ' "$i" "$i"
+			printf 'enable-method = "psci"; numa-node-id = <%d>; };\n' $((i % 2))
+		done
+		echo '}; };'
+	} >"$work/interleaved.dts"
+	if dtc -q -I dts -O dtb -o "$work/interleaved.dtb" "$work/interleaved.dts"; then
+		layout interleaved "2 40 0 0" "$work/interleaved.dtb"
+	else
+		bad_case "dtc could not compile $work/interleaved.dts"
+	fi
 else
-	notes+=("dtc missing: the 200-CPU tree skipped")
+	notes+=("dtc missing: the 200-CPU and interleaved trees skipped")
 fi
 
 # qemu_tree NAME ARCH SMP QEMU-ARGS...: a tree QEMU generates, in $work/NAME.dtb
