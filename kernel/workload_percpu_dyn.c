@@ -8,7 +8,11 @@
  *                   was given back (live count back to where it started)
  *   percpu-misuse   bad sizes, alignments and frees are refused or reported and change
  *                   nothing; running out of memory returns NULL and keeps what exists
- *   percpu-stats    prints the allocator's statistics
+ *   percpu-stats    prints the allocator's statistics and each chunk's occupancy map
+ *                   ("percpu-stats: chunk ..." lines), checking the map against the
+ *                   chunk's own free count; percpu_stats_churn=N first allocates N
+ *                   objects of mixed sizes and frees two in three, so the map shows
+ *                   fragmentation, and frees the rest after printing
  *   percpu-alloc    a short single-CPU check: alloc_percpu, per_cpu_ptr, this_cpu_ptr,
  *                   reserved allocations, the address check, a percpu_counter
  */
@@ -91,12 +95,74 @@ DEFINE_SMP_WORKLOAD("percpu-stress", stress_run,
 		    "all CPUs allocate, pattern-fill, check and free per-CPU memory at once",
 		    stress_before, stress_after);
 
+#define CHURN_MAX	1024
+
+static unsigned long stats_churn;
+static void *churn_objs[CHURN_MAX];
+
+static int set_stats_churn(const char *v)
+{
+	char *end;
+
+	stats_churn = strtoul(v, &end, 0);
+	return end == v || *end || stats_churn > CHURN_MAX ? -1 : 0;
+}
+DEFINE_BOOT_PARAM("percpu_stats_churn", set_stats_churn);
+
+/* Each chunk's map must account for the chunk's free bytes and range exactly. */
+static int check_maps(void)
+{
+	static struct pcpu_chunk_map map;
+	struct pcpu_chunk_stats cs[16];
+	unsigned int n, i, r, p, free_sum, used_sum;
+	int err = 0;
+
+	n = pcpu_allocator_chunk_stats(&pcpu_default, cs, ARRAY_SIZE(cs));
+	for (i = 0; i < n && pcpu_allocator_chunk_map(&pcpu_default, i, &map) == 0; i++) {
+		if (map.nr_runs > PCPU_MAP_MAX_RUNS || map.nr_pages > PCPU_MAP_MAX_PAGES)
+			continue;
+		for (free_sum = 0, r = 0; r < map.nr_runs; r++)
+			free_sum += map.run_len[r];
+		for (used_sum = 0, p = 0; p < map.nr_pages; p++)
+			used_sum += map.used[p];
+		if (map.base != cs[i].base || free_sum != cs[i].free_bytes ||
+		    free_sum + used_sum != map.end - map.start)
+			err |= test_fail("chunk %u map: free %u + used %u, chunk says free %u "
+					 "of %u", i, free_sum, used_sum, cs[i].free_bytes,
+					 map.end - map.start);
+	}
+	return err;
+}
+
 static int stats_run(void)
 {
+	static const unsigned short sizes[] = { 8, 24, 64, 200, 512, 1500, 16, 3000 };
+	unsigned int i, n = 0;
+	int err;
+
+	for (i = 0; i < stats_churn; i++) {
+		churn_objs[i] = __alloc_percpu(sizes[i % ARRAY_SIZE(sizes)], 8);
+		n += churn_objs[i] != NULL;
+	}
+	for (i = 0; i < stats_churn; i++)
+		if (i % 3) {
+			free_percpu(churn_objs[i]);
+			churn_objs[i] = NULL;
+		}
+	if (stats_churn)
+		printk("percpu-stats: churn %lu allocations (%u made), two in three freed\n",
+		       stats_churn, n);
 	pcpu_allocator_print_stats(&pcpu_default);
-	return 0;
+	pcpu_allocator_print_chunk_maps(&pcpu_default);
+	err = check_maps();
+	for (i = 0; i < stats_churn; i++) {
+		free_percpu(churn_objs[i]);
+		churn_objs[i] = NULL;
+	}
+	return err;
 }
-DEFINE_WORKLOAD("percpu-stats", stats_run, "print the dynamic allocator's statistics");
+DEFINE_WORKLOAD("percpu-stats", stats_run,
+		"print the dynamic allocator's statistics and chunk maps");
 
 /* Allocate 32 KiB objects until the memory runs out; all must survive; then free them. */
 static int oom_check(void)

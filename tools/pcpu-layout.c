@@ -3,14 +3,15 @@
  * its device tree, on the host.
  *
  *   pcpu-layout [--static N] [--reserved N] [--dyn N] [--atom N] [--boot-hwid X]
- *               [--arch arm64|riscv64] FILE.dtb
+ *               [--arch arm64|riscv64] [--svg OUT.svg] FILE.dtb
  *
  * The same code as the runtime does the work: dt_check() and dt_parse() (boot/dt*.c over
  * libfdt) read the tree, cpu_map_build() (boot/cpu_map.c) numbers the CPUs with the boot
  * CPU first, and pcpu_build_alloc_info() (percpu/alloc_info.c) lays out the first chunk with
  * CPU distances from cpu_map_distance(). Standard output gets exactly the runtime's lines:
  * "percpu: Embedded ..." then the "pcpu-alloc: ..." lines. Notes (the static size used and
- * where it came from, CPUs left out, tree warnings) go to standard error.
+ * where it came from, CPUs left out, tree warnings) go to standard error. --svg also draws
+ * the layout into OUT.svg (tools/pcpu_layout_svg.c).
  *
  * Defaults: --reserved 8192 (PERCPU_MODULE_RESERVE), --dyn 28672 (PERCPU_DYNAMIC_RESERVE),
  * --atom 4096 (the runtime's atom, one page), --static the runtime's .data..percpu size,
@@ -33,6 +34,7 @@
 #include <pcpurt/percpu_first_chunk.h>
 #include <pcpurt/percpu_layout.h>
 #include <pcpurt/printk.h>
+#include "pcpu_layout_svg.h"
 
 /*
  * The runtime's static per-CPU size of each arch, when no image could be measured at build
@@ -127,7 +129,7 @@ static void __printf(1, 2) __noreturn die(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [--static N] [--reserved N] [--dyn N] [--atom N] [--boot-hwid X]\n"
-		   "       %*s [--arch arm64|riscv64] FILE.dtb\n"
+		   "       %*s [--arch arm64|riscv64] [--svg OUT.svg] FILE.dtb\n"
 		   "Prints the \"percpu: Embedded\" and \"pcpu-alloc:\" lines pcpurt logs on the\n"
 		   "machine FILE.dtb describes. Numbers: decimal or 0x hex, optional K or M.\n"
 		   "Defaults:\n"
@@ -137,7 +139,8 @@ static void usage(FILE *f)
 		   "  --dyn       %lu\n"
 		   "  --atom      %lu\n"
 		   "  --boot-hwid the first usable CPU in the tree\n"
-		   "  --arch      riscv64 if a cpu node is compatible with \"riscv\", else arm64\n",
+		   "  --arch      riscv64 if a cpu node is compatible with \"riscv\", else arm64\n"
+		   "  --svg       none; OUT.svg gets a picture of the layout\n",
 		prog, (int)strlen(prog), "", PCPU_LAYOUT_STATIC_ARM64,
 		PCPU_LAYOUT_STATIC_ARM64_FROM, PCPU_LAYOUT_STATIC_RISCV64,
 		PCPU_LAYOUT_STATIC_RISCV64_FROM,
@@ -187,6 +190,7 @@ struct options {
 	bool static_given, boot_given;
 	int arch;		/* -1 from the tree, 0 arm64, 1 riscv64 */
 	const char *file;
+	const char *svg;	/* --svg OUT.svg, or NULL */
 };
 
 /* "--name VALUE" or "--name=VALUE": the value, advancing *@i past it; NULL if no match. */
@@ -251,6 +255,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 				o->arch = 1;
 			else
 				die("--arch '%s': arm64 or riscv64", v);
+		} else if ((v = opt_value(argc, argv, &i, "--svg"))) {
+			if (!*v)
+				die("--svg needs a file name");
+			o->svg = v;
 		} else if (!strcmp(a, "--")) {
 			if (i + 2 != argc)
 				die("expected one FILE.dtb after --");
@@ -368,6 +376,31 @@ static void *info_alloc(size_t size, void *ctx)
 	return p;
 }
 
+/* The --svg picture of @ai into @path: titled with the tree's file name and the machine. */
+static void write_svg(const char *path, const char *dtb, const struct pcpu_alloc_info *ai,
+		      const struct cpu_map *map, bool is_riscv, int nr_nodes)
+{
+	static int node[PCPU_MAX_CPUS];
+	struct pcpu_svg_desc d = { .cpu_node = node, .nr_cpus = map->nr };
+	const char *base = strrchr(dtb, '/');
+	char sub[128];
+	unsigned int cpu;
+	FILE *f;
+
+	for (cpu = 0; cpu < map->nr && cpu < PCPU_MAX_CPUS; cpu++)
+		node[cpu] = map->cpu[cpu].node;
+	snprintf(sub, sizeof(sub), "%s, %u CPUs, %d NUMA node%s, boot CPU hwid 0x%llx",
+		 is_riscv ? "riscv64" : "arm64", map->nr, nr_nodes, nr_nodes == 1 ? "" : "s",
+		 (unsigned long long)map->cpu[0].hwid);
+	d.title = base ? base + 1 : dtb;
+	d.subtitle = sub;
+	f = fopen(path, "w");
+	if (!f)
+		die("--svg %s: %s", path, strerror(errno));
+	if (pcpu_layout_svg(f, ai, &d) | fclose(f))
+		die("--svg %s: write failed", path);
+}
+
 int main(int argc, char **argv)
 {
 	static struct dt_info dt;
@@ -380,7 +413,8 @@ int main(int argc, char **argv)
 	struct pcpu_alloc_info *ai;
 	struct cpumask possible;
 	struct options o;
-	void *fdt, *ai_mem = NULL;
+	static void *fdt;	/* static: still reachable when die() exits (LeakSanitizer) */
+	void *ai_mem = NULL;
 	size_t size;
 	bool is_riscv;
 	unsigned int cpu;
@@ -427,6 +461,8 @@ int main(int argc, char **argv)
 	if (err)
 		die("the runtime would reject this layout (pcpu_setup_first_chunk: %s)", um.why);
 
+	if (o.svg)
+		write_svg(o.svg, o.file, ai, &map, is_riscv, dt.nr_nodes);
 	flush_notes();
 	pcpu_print_embedded(ai, out_print);
 	pcpu_dump_alloc_info(ai, out_print);

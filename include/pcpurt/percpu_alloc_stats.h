@@ -51,4 +51,50 @@ unsigned int pcpu_allocator_chunk_stats(struct pcpu_allocator *pa, struct pcpu_c
 					unsigned int max);
 void pcpu_allocator_print_stats(struct pcpu_allocator *pa);
 
+/* Most unit pages and free runs one struct pcpu_chunk_map holds (the rest is counted). */
+#define PCPU_MAP_MAX_PAGES 256
+#define PCPU_MAP_MAX_RUNS  128
+
+/*
+ * Occupancy of one chunk (percpu/stats_map.c): per unit page whether it is populated and
+ * how many bytes of [start, end) on it are allocated, and the free runs in offset order.
+ * Offsets are bytes within a unit; page i of the map is unit page first_page + i.
+ */
+struct pcpu_chunk_map {
+	uintptr_t base;
+	bool reserved;
+	bool first;
+	unsigned int start, end; /* bytes of a unit the chunk serves: [start, end) */
+	unsigned int nr_alloc;	 /* live allocations */
+	unsigned int first_page; /* unit page of start */
+	unsigned int nr_pages;	 /* pages [start, end) touches */
+	unsigned int nr_runs;	 /* free runs, all of them (only the first MAX kept) */
+	bool populated[PCPU_MAP_MAX_PAGES];
+	unsigned int used[PCPU_MAP_MAX_PAGES]; /* allocated bytes on the page */
+	unsigned int run_off[PCPU_MAP_MAX_RUNS];
+	unsigned int run_len[PCPU_MAP_MAX_RUNS];
+};
+
+/*
+ * pcpu_allocator_chunk_map() - the map of chunk @index, numbered as
+ * pcpu_allocator_chunk_stats() numbers them (reserved chunk, first chunk, then created
+ * chunks by address). Reads the allocator under its lock and changes nothing. Returns 0, or
+ * -1 when there is no such chunk.
+ */
+int pcpu_allocator_chunk_map(struct pcpu_allocator *pa, unsigned int index,
+			     struct pcpu_chunk_map *map);
+
+/*
+ * pcpu_allocator_print_chunk_maps() - every chunk's map as "percpu-stats: " lines, each
+ * under 100 columns, for tools/percpu-chunks-svg.py:
+ *   percpu-stats: map unit U page P chunks N
+ *   percpu-stats: chunk I KIND base 0xB range S-E pages FIRST+N live L
+ *   percpu-stats: chunk I pages FIRST: P4096 .0 ...    ('P' populated, '.' not; bytes used)
+ *   percpu-stats: chunk I free OFF+LEN ...
+ *   percpu-stats: chunk I end runs R
+ * KIND is reserved, first or dynamic; page and free lines repeat (8 pages, 6 runs a line),
+ * each page line naming its first page. Not reentrant (one static map).
+ */
+void pcpu_allocator_print_chunk_maps(struct pcpu_allocator *pa);
+
 #endif

@@ -8,6 +8,9 @@
 #   pcpu_layout_tool_test.sh        the tool on ../shared/dtb and QEMU-generated trees against
 #                                   hand-worked lines, bad input, and the same lines as the
 #                                   runtime booted under QEMU
+#   pictures_test.sh                pcpu-layout --svg and tools/percpu-chunks-svg.py: the
+#                                   SVGs parse (xml.etree), hold the expected groups, units,
+#                                   chunks, pages and free runs, and are the same bytes twice
 #
 # The tool's default --static is the runtime's static per-CPU size of the tree's arch,
 # measured when the tool is built: __per_cpu_end - __per_cpu_start of each arch's qemu-virt
@@ -19,13 +22,13 @@
 PCPU_LAYOUT_TOOL  := $(HOSTO)/pcpu-layout
 PCPU_LAYOUT_ELFS  := build/arm64-qemu-virt/pcpurt.elf build/riscv64-qemu-virt/pcpurt.elf
 PCPU_LAYOUT_GEN	  := $(HOSTO)/pcpu-layout-static.h
-PCPU_LAYOUT_SRCS  := tools/pcpu-layout.c boot/dt.c boot/dt_cpus.c boot/dt_numa.c \
-		     boot/dt_util.c boot/cpu_map.c kernel/cpumask.c percpu/alloc_info.c \
-		     lib/fdt_check.c
-PCPU_LAYOUT_HDRS  := boot/dt_internal.h include/pcpurt/dt.h include/pcpurt/cpu_map.h \
-		     include/pcpurt/cpumask.h include/pcpurt/percpu_layout.h \
-		     include/pcpurt/percpu_first_chunk.h include/pcpurt/printk.h \
-		     include/pcpurt/compiler.h
+PCPU_LAYOUT_SRCS  := tools/pcpu-layout.c tools/pcpu_layout_svg.c boot/dt.c boot/dt_cpus.c \
+		     boot/dt_numa.c boot/dt_util.c boot/cpu_map.c kernel/cpumask.c \
+		     percpu/alloc_info.c lib/fdt_check.c
+PCPU_LAYOUT_HDRS  := tools/pcpu_layout_svg.h boot/dt_internal.h include/pcpurt/dt.h \
+		     include/pcpurt/cpu_map.h include/pcpurt/cpumask.h \
+		     include/pcpurt/percpu_layout.h include/pcpurt/percpu_first_chunk.h \
+		     include/pcpurt/printk.h include/pcpurt/compiler.h
 
 $(PCPU_LAYOUT_GEN): tests/host/pcpu_layout_tool.mk $(wildcard $(PCPU_LAYOUT_ELFS))
 	@mkdir -p $(@D)
@@ -60,13 +63,15 @@ $(PCPU_LAYOUT_TOOL): $(PCPU_LAYOUT_SRCS) $(PCPU_LAYOUT_HDRS) $(PCPU_LAYOUT_GEN) 
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iboot -include $(PCPU_LAYOUT_GEN) -o $@ \
 		$(PCPU_LAYOUT_SRCS) -lfdt
 
-.PHONY: pcpu-layout test-pcpu-layout
+.PHONY: pcpu-layout test-pcpu-layout test-pictures
 pcpu-layout:
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory $(PCPU_LAYOUT_TOOL)
 test-pcpu-layout: pcpu-layout
 	$(Q)tests/host/run-all.sh tests/host/pcpu_layout_tool_test.sh
+test-pictures: $(PCPU_LAYOUT_TOOL)
+	$(Q)tests/host/run-all.sh tests/host/pictures_test.sh
 
 HOST_TEST_BINS += $(PCPU_LAYOUT_TOOL)
-HOST_TEST_CMDS += tests/host/pcpu_layout_tool_test.sh
+HOST_TEST_CMDS += tests/host/pcpu_layout_tool_test.sh tests/host/pictures_test.sh

@@ -8,7 +8,7 @@ PCPU_ALLOC_SRCS := $(sort $(wildcard percpu/chunk*.c percpu/bitmap*.c percpu/are
 		   percpu/pcpu_alloc*.c percpu/counter*.c percpu/stats*.c))
 PCPU_ALLOC_HDRS := $(wildcard percpu/*.h include/pcpurt/percpu_alloc*.h tests/host/percpu_alloc*.h)
 PCPU_TEST_LIBS	:= $(PCPU_ALLOC_SRCS) tests/host/percpu_alloc_backend.c tests/host/shim/printk_host.c
-PCPU_TEST_NAMES := api bitmap km random random_debug thread
+PCPU_TEST_NAMES := api bitmap km map random random_debug thread
 
 $(HOSTO)/percpu_alloc_%: tests/host/percpu_alloc_%.c $(PCPU_TEST_LIBS) $(PCPU_ALLOC_HDRS)
 	@mkdir -p $(@D)

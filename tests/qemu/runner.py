@@ -27,7 +27,7 @@ SHARED_DTB = os.environ.get("PCPURT_DTB_DIR",
 
 class Case:
     def __init__(self, name, boot, status=0, result="PASS", expect=(), reject=(), timeout=60,
-                 prepare=None, alone=False, max_secs=None, counts=None):
+                 prepare=None, alone=False, max_secs=None, counts=None, after=None):
         self.name = name
         self.boot = boot
         self.status = status          # expected QEMU exit status
@@ -40,6 +40,8 @@ class Case:
         #                               starve a case run beside it on a small host
         self.max_secs = max_secs      # QEMU's whole run, start-up included, must end sooner
         self.counts = counts or {}    # regex: how many lines must match it
+        self.after = after            # callable(case, log) run after the boot: a list of
+        #                               problems (empty when fine), added to the check's
 
 
 def corrupt_dtb(case):
@@ -355,7 +357,10 @@ def run_case(case):
             case.prepare(case)
         status, log, secs = qemu.run(case.boot, case.timeout,
                                      os.path.join(LOGDIR, case.name + ".log"))
-        return case, check(case, status, log, secs), secs
+        why = check(case, status, log, secs)
+        if case.after:
+            why += case.after(case, log)
+        return case, why, secs
     except Exception as e:  # a broken case fails, the others go on
         return case, [f"runner error: {e}"], 0.0
 
