@@ -31,7 +31,7 @@ enum dt_psci_conduit { DT_PSCI_NONE = 0, DT_PSCI_HVC, DT_PSCI_SMC };
 /* a cpu node's status property */
 enum dt_cpu_status {
 	DT_CPU_OKAY = 0,	/* absent, "okay" or "ok" */
-	DT_CPU_DISABLED,	/* "disabled": quiescent, can be started through its enable-method */
+	DT_CPU_DISABLED,	/* "disabled": quiescent, startable by its enable-method */
 	DT_CPU_FAIL,		/* "fail" or "fail-<reason>" */
 	DT_CPU_OTHER,		/* any other value, or not a string */
 };
