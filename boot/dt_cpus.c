@@ -21,6 +21,25 @@ static uint8_t enable_method(const void *fdt, int node, bool riscv)
 	return DT_EN_OTHER;
 }
 
+/* The status property as enum dt_cpu_status (Linux's __of_device_is_fail() for "fail"). */
+static uint8_t cpu_status(const void *fdt, int node)
+{
+	const char *s;
+
+	if (!fdt_getprop(fdt, node, "status", NULL))
+		return DT_CPU_OKAY;
+	s = dt_get_string(fdt, node, "status");
+	if (!s)
+		return DT_CPU_OTHER;
+	if (!strcmp(s, "okay") || !strcmp(s, "ok"))
+		return DT_CPU_OKAY;
+	if (!strcmp(s, "disabled"))
+		return DT_CPU_DISABLED;
+	if (!strcmp(s, "fail") || !strncmp(s, "fail-", 5))
+		return DT_CPU_FAIL;
+	return DT_CPU_OTHER;
+}
+
 static void parse_one(const void *fdt, int node, int ac, struct dt_cpu *c)
 {
 	int len;
@@ -35,6 +54,7 @@ static void parse_one(const void *fdt, int node, int ac, struct dt_cpu *c)
 		c->hwid &= MPIDR_HWID_MASK;
 	c->node = dt_node_numa_id(fdt, node);
 	c->okay = dt_node_okay(fdt, node);
+	c->status = cpu_status(fdt, node);
 	c->enable_method = enable_method(fdt, node, riscv);
 	rel = fdt_getprop(fdt, node, "cpu-release-addr", &len);
 	if (rel && (len == 4 || len == 8)) {

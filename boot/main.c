@@ -96,6 +96,34 @@ static bool cpus_alike(const struct dt_cpu *a, const struct dt_cpu *b)
 	       (a->isa && b->isa ? !strcmp(a->isa, b->isa) : a->isa == b->isa);
 }
 
+/*
+ * One line naming the CPUs whose status is "disabled" (up to what fits, then "..."), and
+ * what each arch does with them (boot/cpu_map.c): arm64 counts them possible and pcpurt
+ * leaves them offline; RISC-V skips them.
+ */
+static void print_disabled_cpus(void)
+{
+	char list[160];
+	int i, n = 0, count = 0;
+
+	list[0] = 0;
+	for (i = 0; i < dt.nr_cpus; i++) {
+		if (dt.cpus[i].status != DT_CPU_DISABLED)
+			continue;
+		count++;
+		if (n < (int)sizeof(list) - 24)
+			n += snprintf(list + n, sizeof(list) - n, " cpu@%llx",
+				      (unsigned long long)dt.cpus[i].hwid);
+		else if (n < (int)sizeof(list) - 4)
+			n += snprintf(list + n, sizeof(list) - n, " ...");
+	}
+	if (!count)
+		return;
+	printk("CPUs: %d marked disabled in the device tree:%s (%s)\n", count, list,
+	       !strcmp(PCPURT_ARCH, "riscv64") ? "skipped, as RISC-V Linux does" :
+	       "possible and present as in arm64 Linux, left offline");
+}
+
 /* Step 5: say who we are and what the tree describes. */
 static void print_banner(void)
 {
@@ -140,7 +168,9 @@ static void print_banner(void)
 		       c->node < 0 ? 0 : c->node, c->okay ? "" : ", disabled", c->isa ? ", " : "",
 		       c->isa ? c->isa : "", c->isa && !c->has_mmu ? ", no MMU" : "");
 	}
+	print_disabled_cpus();
 	printk("NUMA: %d node%s, %s\n", dt.nr_nodes, dt.nr_nodes == 1 ? "" : "s",
+	       dt.numa_off ? "faked: Linux rejects the /distance-map, NUMA off" :
 	       dt.distance_map ? "distances from /distance-map" : "default distances");
 	for (i = 0; dt.distance_map && i < dt.nr_nodes && dt.nr_nodes <= 8; i++) {
 		char row[64];

@@ -204,7 +204,7 @@ static int vm_populate(void *priv, const struct pcpu_layout *l, uintptr_t base, 
 	for (cpu = 0; cpu < l->nr_cpus; cpu++) {
 		uintptr_t va = base + l->unit_off[cpu] + page_start * PCPU_PAGE_SIZE;
 
-		if (vm_map_pages(va, size, cpu_to_node(cpu), true)) {
+		if (vm_map_pages(va, size, cpu_to_mem(cpu), true)) {
 			while (cpu--)
 				vm_unmap_pages(base + l->unit_off[cpu] +
 					       page_start * PCPU_PAGE_SIZE, size);

@@ -44,9 +44,10 @@ static void fc_free(uintptr_t addr, size_t size, void *ctx)
 	memblock_free(addr, size);
 }
 
+/* where a CPU's unit comes from: its node, or the nearest with memory (cpu_to_mem()) */
 static int fc_cpu_to_node(unsigned int cpu, void *ctx)
 {
-	return cpu_to_node(cpu);
+	return cpu_to_mem(cpu);
 }
 
 static int fc_distance(unsigned int a, unsigned int b, void *ctx)

@@ -1,6 +1,7 @@
 /*
  * smp.c - logical CPU numbering, the possible/present/online masks, and bringing the
- * secondary CPUs up: all at once (up to maxcpus), each given a stack on its own node, waited
+ * secondary CPUs up: all at once (up to maxcpus), each given a stack on its memory node
+ * (cpu_to_mem()), waited
  * for with a bound on progress; a CPU that does not come up is reported and the others go
  * on.
  */
@@ -156,8 +157,8 @@ static uint64_t secondary_stack(unsigned int cpu)
 	uint64_t stack;
 
 	if (vm_vmalloc_size())
-		return vm_alloc_stack(SECONDARY_STACK_SIZE, cpu_to_node(cpu));
-	stack = memblock_alloc_node(SECONDARY_STACK_SIZE, 16, cpu_to_node(cpu), NULL);
+		return vm_alloc_stack(SECONDARY_STACK_SIZE, cpu_to_mem(cpu));
+	stack = memblock_alloc_node(SECONDARY_STACK_SIZE, 16, cpu_to_mem(cpu), NULL);
 	return stack ? stack + SECONDARY_STACK_SIZE : 0;
 }
 
@@ -173,7 +174,11 @@ static unsigned int bring_up_batch(unsigned int *next, unsigned int want)
 
 	cpumask_clear(&pending);
 	for (; *next < nr_cpu_ids && cpumask_weight(&pending) < want; (*next)++) {
-		uint64_t stack = secondary_stack(*next);
+		uint64_t stack;
+
+		if (cpu_map.cpu[*next].dt_disabled)
+			continue;
+		stack = secondary_stack(*next);
 
 		if (!stack) {
 			printk("CPU%u: failed to come online (no memory for its stack)\n", *next);
@@ -216,6 +221,18 @@ void smp_bring_up(void)
 	       online_nodes() == 1 ? "" : "s", num_online_cpus(),
 	       num_online_cpus() == 1 ? "" : "s");
 	printk("smp: online CPUs %s%s\n", mask, failed ? " (some failed: see above)" : "");
+	if (cpu_map.nr_dt_disabled) {
+		struct cpumask off;
+		unsigned int cpu;
+
+		cpumask_clear(&off);
+		for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+			if (cpu_map.cpu[cpu].dt_disabled)
+				cpumask_set_cpu(cpu, &off);
+		cpumask_print(mask, sizeof(mask), &off);
+		printk("smp: CPUs %s possible and present, left offline: disabled in the device "
+		       "tree\n", mask);
+	}
 	/* the counter starts at reset on QEMU virt and the boards: firmware time included */
 	printk("smp: all online %llu us after reset (MMU on, per-CPU areas ready)\n",
 	       (unsigned long long)(arch_counter() * 1000000 / arch_counter_freq()));

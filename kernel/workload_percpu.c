@@ -4,12 +4,14 @@
  *   percpu-counter   each CPU does K this_cpu_inc() on static counters of 1, 2, 4 and 8
  *                    bytes; the sums over per_cpu() must be CPUs x K (mod the type's width)
  *   percpu-identity  each CPU checks its base register against __per_cpu_offset[], its
- *                    number, that its unit lies in memory of its own node, that static
+ *                    number, that its unit lies in memory of its own node (of the nearest
+ *                    node with memory, the lower on a tie, when its node has none), that static
  *                    initial values were copied, and the alignment of the variants; the
  *                    boot CPU then checks that no two CPUs' units overlap
  *   percpu-ops       this_cpu_{add,sub,inc,dec,xchg,cmpxchg,read,write} of every size
  */
 #include <pcpurt/arch.h>
+#include <pcpurt/boot.h>
 #include <pcpurt/memblock.h>
 #include <pcpurt/mmu.h>
 #include <pcpurt/vmalloc.h>
@@ -122,6 +124,8 @@ static int identity_run(void)
 	unsigned int cpu = smp_processor_id();
 	uintptr_t unit = pcpu_first_chunk.base + pcpu_first_chunk.unit_off[cpu];
 	int node = cpu_to_node(cpu);
+	/* the rule, from the tree itself: own node, else the nearest with memory */
+	int want = dt_nearest_mem_node(boot_dt(), node);
 	int err = 0;
 
 	if (arch_percpu_offset() != __per_cpu_offset[cpu])
@@ -132,9 +136,9 @@ static int identity_run(void)
 	if ((uintptr_t)this_cpu_ptr(&magic) < unit ||
 	    (uintptr_t)this_cpu_ptr(&magic) >= unit + pcpu_first_chunk.static_size)
 		err |= test_fail("CPU%u: variable outside its unit's static area", cpu);
-	if (!on_node(unit, pcpu_first_chunk.unit_size, node))
-		err |= test_fail("CPU%u: unit 0x%lx is on node %d, CPU is on node %d", cpu,
-				 (unsigned long)unit, va_node(unit), node);
+	if (!on_node(unit, pcpu_first_chunk.unit_size, want))
+		err |= test_fail("CPU%u: unit 0x%lx is on node %d, CPU is on node %d, want node %d",
+				 cpu, (unsigned long)unit, va_node(unit), node, want);
 	if (this_cpu_read(magic) != MAGIC || this_cpu_read(aligned_var) != 7 ||
 	    this_cpu_read(shared_aligned_var) != 9 ||
 	    this_cpu_read(read_mostly_var) != 0xabcd)
@@ -165,7 +169,8 @@ static int identity_after(void)
 	return 0;
 }
 DEFINE_SMP_TEST("percpu-identity", identity_run,
-		"base register, unit on own node, static values copied, units disjoint", NULL,
+		"base register, unit on own node (nearest with memory if none), static values "
+		"copied, units disjoint", NULL,
 		identity_after);
 
 #define CHECK_OPS(var, t)								\

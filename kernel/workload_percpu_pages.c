@@ -4,7 +4,8 @@
  *   percpu-page-walk    walks the page tables for every page of every CPU's unit in the
  *                       first chunk and of a fresh dynamic allocation, and checks that
  *                       each page is mapped, writable, not executable and lies in the
- *                       memory of that CPU's NUMA node
+ *                       memory of that CPU's memory node (cpu_to_mem(): its own node, or
+ *                       the nearest with memory when its node has none)
  *   percpu-unpopulated  touches a page of a vm chunk that is not populated: must end in a
  *                       fault reported as "unpopulated per-CPU page"
  */
@@ -40,11 +41,11 @@ static unsigned int walk(unsigned int cpu, uintptr_t va, size_t pages, const cha
 			continue;
 		}
 		node = memblock_addr_node(pa);
-		if (node != cpu_to_node(cpu) || !(prot & VM_PROT_WRITE) || (prot & VM_PROT_EXEC)) {
+		if (node != cpu_to_mem(cpu) || !(prot & VM_PROT_WRITE) || (prot & VM_PROT_EXEC)) {
 			if (!bad++)
 				printk("  CPU%u %s page 0x%lx -> 0x%llx: node %d (want %d), prot %#x\n",
 				       cpu, what, (unsigned long)v, (unsigned long long)pa, node,
-				       cpu_to_node(cpu), prot);
+				       cpu_to_mem(cpu), prot);
 		}
 	}
 	return bad;

@@ -10,8 +10,12 @@
  * CPU first, and pcpu_build_alloc_info() (percpu/alloc_info.c) lays out the first chunk with
  * CPU distances from cpu_map_distance(). Standard output gets exactly the runtime's lines:
  * "percpu: Embedded ..." then the "pcpu-alloc: ..." lines. Notes (the static size used and
- * where it came from, CPUs left out, tree warnings) go to standard error. --svg also draws
- * the layout into OUT.svg (tools/pcpu_layout_svg.c).
+ * where it came from, CPUs left out, tree warnings) go to standard error, among them the
+ * runtime's lines for the topology: a /distance-map Linux rejects ("OF: NUMA: Invalid
+ * distance[...]", "NUMA: Faking a node at ..."; every CPU then in one group), a node of
+ * CPUs without memory ("NUMA: node N has no memory: ... from node M ..."; its CPUs keep
+ * their own group), CPUs the tree marks "disabled" (arm64: possible, in the layout). --svg
+ * also draws the layout into OUT.svg (tools/pcpu_layout_svg.c).
  *
  * Defaults: --reserved 8192 (PERCPU_MODULE_RESERVE), --dyn 28672 (PERCPU_DYNAMIC_RESERVE),
  * --atom 4096 (the runtime's atom, one page), --static the runtime's .data..percpu size,
@@ -333,7 +337,8 @@ static bool tree_is_riscv(const void *fdt, const struct dt_info *dt)
 
 /*
  * The first usable CPU in tree order, as cpu_map_build() judges usability: number the CPUs
- * with a boot hwid no cpu node has; logical CPU 1 is then the first usable one.
+ * with a boot hwid no cpu node has; logical CPU 1 is then the first usable one, unless the
+ * tree marks it "disabled" (arm64 counts those possible, but none boots the machine).
  */
 static bool first_usable_hwid(const struct dt_info *dt, bool is_riscv, struct cpu_map *map,
 			      uint64_t *hwid)
@@ -347,10 +352,12 @@ static bool first_usable_hwid(const struct dt_info *dt, bool is_riscv, struct cp
 			i = -1;
 		}
 	cpu_map_build(dt, absent, is_riscv, map, true);
-	if (map->nr < 2)
-		return false;
-	*hwid = map->cpu[1].hwid;
-	return true;
+	for (i = 1; i < (int)map->nr; i++)
+		if (!map->cpu[i].dt_disabled) {
+			*hwid = map->cpu[i].hwid;
+			return true;
+		}
+	return false;
 }
 
 struct distance_ctx {
@@ -442,7 +449,12 @@ int main(int argc, char **argv)
 	printk("%s, boot CPU hwid 0x%llx, %u CPUs, %d NUMA node%s%s\n",
 		is_riscv ? "riscv64" : "arm64", (unsigned long long)o.boot_hwid, map.nr,
 		dt.nr_nodes, dt.nr_nodes == 1 ? "" : "s",
+		dt.numa_off ? " (faked: Linux rejects the /distance-map, NUMA off)" :
 		dt.distance_map ? ", distances from /distance-map" : "");
+	if (map.nr_dt_disabled)
+		printk("%u of them marked disabled in the device tree: possible (units in the "
+		       "layout) as in arm64 Linux, left offline by the runtime\n",
+		       map.nr_dt_disabled);
 
 	/* the runtime's topology: CPUs 0..nr-1 possible, distances through the cpu map */
 	cpumask_clear(&possible);

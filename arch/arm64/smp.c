@@ -38,7 +38,7 @@ uintptr_t arm64_exc_stack_top[NR_CPUS];
 int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why)
 {
 	if (!arm64_exc_stack_top[cpu]) {
-		uint64_t base = memblock_alloc_node(EXC_STACK_SIZE, 16, e->node, NULL);
+		uint64_t base = memblock_alloc_node(EXC_STACK_SIZE, 16, e->mem_node, NULL);
 
 		if (!base) {
 			*why = "no memory for its exception stack";

@@ -32,7 +32,7 @@ static const char *sbi_error(long e)
 
 uintptr_t riscv_trap_stack_top[NR_CPUS];
 
-/* trap_stack() - a trap stack for @cpu on its node (identity mapped memory), or 0. */
+/* trap_stack() - a trap stack for @cpu on @node (its memory node; identity mapped), or 0. */
 static uintptr_t trap_stack(unsigned int cpu, int node)
 {
 	uint64_t base;
@@ -52,7 +52,7 @@ int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char *
 	bool fresh = !riscv_trap_stack_top[cpu];
 	struct sbiret r;
 
-	riscv_trap_stack_top[cpu] = trap_stack(cpu, e->node);
+	riscv_trap_stack_top[cpu] = trap_stack(cpu, e->mem_node);
 	if (!riscv_trap_stack_top[cpu]) {
 		*why = "no memory for its trap stack";
 		return -1;

@@ -28,10 +28,18 @@ enum dt_enable_method {
 
 enum dt_psci_conduit { DT_PSCI_NONE = 0, DT_PSCI_HVC, DT_PSCI_SMC };
 
+/* a cpu node's status property */
+enum dt_cpu_status {
+	DT_CPU_OKAY = 0,	/* absent, "okay" or "ok" */
+	DT_CPU_DISABLED,	/* "disabled": quiescent, startable by its enable-method */
+	DT_CPU_FAIL,		/* "fail" or "fail-<reason>" */
+	DT_CPU_OTHER,		/* any other value, or not a string */
+};
+
 struct dt_mem_range {
 	uint64_t base;
 	uint64_t size;
-	int node;		/* numa-node-id, DT_NO_NODE when absent */
+	int node;		/* numa-node-id, DT_NO_NODE when absent; 0 when NUMA is off */
 };
 
 enum dt_resv_kind { DT_RESV_MEMRESERVE, DT_RESV_NODE, DT_RESV_IMAGE, DT_RESV_DTB };
@@ -45,9 +53,10 @@ struct dt_resv_range {
 
 struct dt_cpu {
 	uint64_t hwid;		/* arm64: MPIDR affinity bits from reg; riscv: hart id */
-	int node;		/* numa-node-id, DT_NO_NODE when absent */
+	int node;		/* numa-node-id, DT_NO_NODE when absent; 0 when NUMA is off */
 	uint8_t enable_method;	/* enum dt_enable_method */
 	bool okay;		/* status absent, "okay" or "ok" */
+	uint8_t status;		/* enum dt_cpu_status */
 	bool has_release_addr;
 	bool has_mmu;		/* riscv: mmu-type present (and not "riscv,none") */
 	uint64_t release_addr;	/* spin-table cpu-release-addr */
@@ -89,6 +98,12 @@ struct dt_info {
 	uint8_t distance[MAX_NUMNODES][MAX_NUMNODES];
 	bool distance_map;	/* a valid /distance-map was applied */
 	bool distance_map_bad;	/* a map was present and rejected */
+	/*
+	 * A map Linux rejects (a remote distance of 10 or less, a self distance other than
+	 * 10, no or an unreadable distance-matrix): as Linux, NUMA is given up and one node
+	 * faked. Every CPU and memory range is then on node 0, nr_nodes is 1.
+	 */
+	bool numa_off;
 
 	const char *bootargs;	/* /chosen/bootargs or NULL */
 	const char *stdout_path;/* /chosen/stdout-path (or linux,stdout-path) or NULL */
@@ -145,5 +160,15 @@ const char *dt_enable_method_name(enum dt_enable_method m);
 
 /* Node distance with the defaults (10 same node, 20 otherwise) for nodes without a map. */
 int dt_node_distance(const struct dt_info *info, int a, int b);
+
+/* dt_node_has_memory() - does a /memory range of the tree lie on @node? */
+bool dt_node_has_memory(const struct dt_info *info, int node);
+
+/*
+ * dt_nearest_mem_node() - where memory for @node comes from (Linux's cpu_to_mem()): @node
+ * itself when it has memory, else the node with memory nearest to it by the distance
+ * matrix, the lower node number on a tie. @node itself when no node has memory.
+ */
+int dt_nearest_mem_node(const struct dt_info *info, int node);
 
 #endif

@@ -23,10 +23,22 @@ static inline int cpu_to_node(unsigned int cpu)
 	return cpu_map.cpu[cpu].node;
 }
 
+/*
+ * cpu_to_mem() - the node @cpu's memory comes from (Linux's name): its own node, or for a
+ * CPU on a node without memory the nearest node with memory (dt_nearest_mem_node()).
+ */
+static inline int cpu_to_mem(unsigned int cpu)
+{
+	return cpu_map.cpu[cpu].mem_node;
+}
+
 /* smp_init_cpus() - number the tree's CPUs; fills cpu_map, possible/present masks. */
 void smp_init_cpus(const struct dt_info *dt, uint64_t boot_hwid);
 
-/* smp_bring_up() - start the possible CPUs (at most maxcpus=), report each failure. */
+/*
+ * smp_bring_up() - start the possible CPUs (at most maxcpus=), report each failure. CPUs the
+ * tree marks "disabled" (arm64: possible and present) are not started: they stay offline.
+ */
 void smp_bring_up(void);
 
 /* smp_call_all() - run @fn on every online CPU at once; returns the number that failed. */

@@ -7,7 +7,10 @@
  * unknown enable-method, spin-table without cpu-release-addr, duplicate hwid) with one
  * "smp: skipping" line each unless quiet; more usable CPUs than NR_CPUS (512): the first
  * 512 kept, the rest counted in beyond_nr_cpus with one summary line; a boot CPU missing
- * from the tree; nodes (none -> 0); cpu_map_distance() through the tree's distance matrix.
+ * from the tree; nodes (none -> 0); cpu_map_distance() through the tree's distance matrix;
+ * status by arch (arm64: "disabled" possible and flagged to stay offline, "fail" and others
+ * left out; RISC-V: all but "okay" left out); the memory node of CPUs on a node without
+ * memory (nearest with memory, lower on a tie) with one line per such node.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -120,7 +123,12 @@ static void test_arm64_skips(void)
 {
 	dt_reset();
 	add_cpu(0x0, DT_EN_PSCI);			/* 0: boot */
-	add_cpu(0x1, DT_EN_PSCI)->okay = false;		/* disabled */
+	{
+		struct dt_cpu *c = add_cpu(0x1, DT_EN_PSCI);	/* failed */
+
+		c->okay = false;
+		c->status = DT_CPU_FAIL;
+	}
 	add_cpu(0x2, DT_EN_OTHER);			/* unknown method */
 	add_cpu(0x3, DT_EN_NONE);			/* no method */
 	add_cpu(0x4, DT_EN_SPIN_TABLE);			/* no release address */
@@ -145,7 +153,7 @@ static void test_arm64_skips(void)
 	EXPECT_EQ(map.cpu[1].dt_index, 5);
 	EXPECT_EQ(map.cpu[2].dt_index, 6);
 	EXPECT_STR(cap,
-		   "smp: skipping cpu@1: disabled in the device tree\n"
+		   "smp: skipping cpu@1: status \"fail\" in the device tree\n"
 		   "smp: skipping cpu@2: no enable-method pcpurt knows\n"
 		   "smp: skipping cpu@3: no enable-method pcpurt knows\n"
 		   "smp: skipping cpu@4: spin-table without cpu-release-addr\n"
@@ -324,6 +332,123 @@ static void test_nodes_and_distance(void)
 	EXPECT_EQ(cpu_map_distance(&dt, &map, 2, 0), 45);
 }
 
+static struct dt_cpu *add_status(uint64_t hwid, enum dt_enable_method method, uint8_t status)
+{
+	struct dt_cpu *c = add_cpu(hwid, method);
+
+	c->status = status;
+	c->okay = status == DT_CPU_OKAY;
+	return c;
+}
+
+/*
+ * Status by arch: arm64 Linux counts "disabled" CPUs as possible (pcpurt flags them to stay
+ * offline), leaves "fail" out; pcpurt also leaves other values out. RISC-V Linux takes only
+ * "okay" harts. A disabled boot CPU is running: not flagged.
+ */
+static void test_status(void)
+{
+	dt_reset();
+	add_status(0x0, DT_EN_PSCI, DT_CPU_OKAY);
+	add_status(0x1, DT_EN_PSCI, DT_CPU_DISABLED);
+	add_status(0x2, DT_EN_PSCI, DT_CPU_FAIL);
+	add_status(0x3, DT_EN_PSCI, DT_CPU_OTHER);
+	add_status(0x4, DT_EN_PSCI, DT_CPU_DISABLED)->node = 1;
+	add_status(0x5, DT_EN_OTHER, DT_CPU_DISABLED);	/* disabled, and no method */
+	add_status(0x6, DT_EN_PSCI, DT_CPU_OKAY);
+	dt.nr_nodes = 2;
+
+	cap_reset();
+	cpu_map_build(&dt, 0x0, false, &map, false);
+	EXPECT_HWIDS(0x0, 0x1, 0x4, 0x6);
+	EXPECT_EQ(map.skipped, 3);
+	EXPECT_EQ(map.nr_dt_disabled, 2);
+	EXPECT_EQ(map.cpu[0].dt_disabled, false);
+	EXPECT_EQ(map.cpu[1].dt_disabled, true);
+	EXPECT_EQ(map.cpu[2].dt_disabled, true);
+	EXPECT_EQ(map.cpu[2].node, 1);
+	EXPECT_EQ(map.cpu[3].dt_disabled, false);
+	EXPECT_STR(cap,
+		   "smp: skipping cpu@2: status \"fail\" in the device tree\n"
+		   "smp: skipping cpu@3: status neither \"okay\" nor \"disabled\" in the device "
+		   "tree\n"
+		   "smp: skipping cpu@5: no enable-method pcpurt knows\n");
+
+	/* the boot CPU marked disabled: it runs, so it is not flagged */
+	cpu_map_build(&dt, 0x1, false, &map, true);
+	EXPECT_HWIDS(0x1, 0x0, 0x4, 0x6);
+	EXPECT_EQ(map.cpu[0].dt_disabled, false);
+	EXPECT_EQ(map.nr_dt_disabled, 1);
+
+	/* RISC-V: the same statuses (harts), only the okay ones */
+	dt_reset();
+	add_status(0x0, DT_EN_SBI_HSM, DT_CPU_OKAY);
+	add_status(0x1, DT_EN_SBI_HSM, DT_CPU_DISABLED);
+	add_status(0x2, DT_EN_SBI_HSM, DT_CPU_FAIL);
+	add_status(0x3, DT_EN_SBI_HSM, DT_CPU_OTHER);
+	add_status(0x4, DT_EN_SBI_HSM, DT_CPU_OKAY);
+	cap_reset();
+	cpu_map_build(&dt, 0x0, true, &map, false);
+	EXPECT_HWIDS(0x0, 0x4);
+	EXPECT_EQ(map.nr_dt_disabled, 0);
+	EXPECT_EQ(map.cpu[1].dt_disabled, false);
+	EXPECT_STR(cap,
+		   "smp: skipping cpu@1: disabled in the device tree\n"
+		   "smp: skipping cpu@2: disabled in the device tree\n"
+		   "smp: skipping cpu@3: disabled in the device tree\n");
+}
+
+/*
+ * Memory-less nodes: four nodes, memory in 1 and 3. Node 0 is nearer to 3 (20) than to 1
+ * (30); node 2 is as near to 1 as to 3 (25): the lower, 1. One line per node, however many
+ * CPUs it has; none for nodes with memory; none when quiet.
+ */
+static void test_memless(void)
+{
+	static const int near[4] = { 3, 1, 1, 3 };
+	static const uint8_t d[4][4] = {
+		{ 10, 30, 25, 20 }, { 30, 10, 25, 20 }, { 25, 25, 10, 25 }, { 20, 20, 25, 10 },
+	};
+	unsigned int cpu;
+	int a, b;
+
+	dt_reset();
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++)
+			dt.distance[a][b] = d[a][b];
+	dt.nr_nodes = 4;
+	dt.mem[0] = (struct dt_mem_range){ 0x40000000, 0x10000000, 1 };
+	dt.mem[1] = (struct dt_mem_range){ 0x80000000, 0x10000000, 3 };
+	dt.nr_mem = 2;
+	for (cpu = 0; cpu < 8; cpu++)
+		add_cpu(cpu, DT_EN_PSCI)->node = cpu / 2;
+
+	cap_reset();
+	cpu_map_build(&dt, 0x0, false, &map, false);
+	EXPECT_EQ(map.nr, 8);
+	for (cpu = 0; cpu < 8; cpu++) {
+		EXPECT_EQ(map.cpu[cpu].node, (int)cpu / 2);
+		EXPECT_EQ(map.cpu[cpu].mem_node, near[cpu / 2]);
+	}
+	EXPECT_STR(cap,
+		   "NUMA: node 0 has no memory: its CPUs' per-CPU units and stacks come from "
+		   "node 3, the nearest node with memory (distance 20)\n"
+		   "NUMA: node 2 has no memory: its CPUs' per-CPU units and stacks come from "
+		   "node 1, the nearest node with memory (distance 25)\n");
+	cap_reset();
+	cpu_map_build(&dt, 0x0, false, &map, true);
+	EXPECT_STR(cap, "");
+	/* the boot CPU on node 2: still one line for node 2, said when numbering reaches it */
+	cap_reset();
+	cpu_map_build(&dt, 0x5, false, &map, false);
+	EXPECT_EQ(map.cpu[0].mem_node, 1);
+	EXPECT_STR(cap,
+		   "NUMA: node 2 has no memory: its CPUs' per-CPU units and stacks come from "
+		   "node 1, the nearest node with memory (distance 25)\n"
+		   "NUMA: node 0 has no memory: its CPUs' per-CPU units and stacks come from "
+		   "node 3, the nearest node with memory (distance 20)\n");
+}
+
 int main(void)
 {
 	test_boot_first();
@@ -332,6 +457,8 @@ int main(void)
 	test_beyond_nr_cpus();
 	test_boot_missing();
 	test_nodes_and_distance();
+	test_status();
+	test_memless();
 	if (failures) {
 		fprintf(stderr, "cpu_map_test: %d failures\n", failures);
 		return 1;

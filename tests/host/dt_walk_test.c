@@ -164,6 +164,9 @@ struct exp_tree {
 	int nr_nodes;
 	const uint8_t *dist;	/* nr_nodes x nr_nodes; NULL: the defaults (10 / 20) */
 	uint8_t map;		/* MAP_* */
+	bool numa_off;		/* a map Linux rejects: one node faked */
+	const int8_t *mem_node;	/* [nr_nodes]: dt_nearest_mem_node(); NULL: not checked */
+	const uint8_t *status;	/* [nr_cpus]: enum dt_cpu_status; NULL: from okay */
 	uint32_t timebase;
 	uint64_t finisher;	/* test finisher base; 0: none */
 };
@@ -230,6 +233,44 @@ static const struct exp_mem jh7100_mem[] = { { 0x80000000, 0x200000000ULL, NONOD
 /* dt-numa-*.dts: one psci CPU in each of nodes 0..3, memory in node 0. */
 static const struct exp_cpu numa_cpus[] = { PSCI(0, 0), PSCI(1, 1), PSCI(2, 2), PSCI(3, 3) };
 static const struct exp_mem numa_mem[] = { { 0x40000000, 0x10000000, 0 } };
+/* the same four CPUs once NUMA is given up: every one on node 0 */
+static const struct exp_cpu numa_off_cpus[] = { PSCI(0, 0), PSCI(1, 0), PSCI(2, 0), PSCI(3, 0) };
+/* dt-numa-memless.dts: five nodes, memory in nodes 1 and 3 (see the table in the .dts) */
+static const struct exp_cpu memless_cpus[] = {
+	PSCI(0, 0), PSCI(1, 1), PSCI(2, 2), PSCI(3, 3), PSCI(4, 4),
+};
+static const struct exp_mem memless_mem[] = {
+	{ 0x40000000, 0x10000000, 1 }, { 0x80000000, 0x10000000, 3 },
+};
+static const uint8_t memless_dist[] = {
+	10, 30, 20, 20, 20,
+	30, 10, 25, 20, 40,
+	20, 25, 10, 25, 20,
+	20, 20, 25, 10, 15,
+	20, 40, 20, 15, 10,
+};
+static const int8_t memless_mem_node[] = { 3, 1, 1, 3, 3 };
+/* every tree whose only memory is in node 0 */
+static const int8_t numa_mem_node[] = { 0, 0, 0, 0, 0, 0 };
+/* dt-cpus-status.dts: absent, okay, disabled, fail, fail-sss, reserved, ok */
+static const struct exp_cpu status_cpus[] = {
+	PSCI(0, NONODE), PSCI(1, NONODE),
+	{ 0x2, NONODE, DT_EN_PSCI, false, false, 0, NULL, NULL, false },
+	{ 0x3, NONODE, DT_EN_PSCI, false, false, 0, NULL, NULL, false },
+	{ 0x4, NONODE, DT_EN_PSCI, false, false, 0, NULL, NULL, false },
+	{ 0x5, NONODE, DT_EN_PSCI, false, false, 0, NULL, NULL, false },
+	PSCI(6, NONODE),
+};
+static const uint8_t status_status[] = {
+	DT_CPU_OKAY, DT_CPU_OKAY, DT_CPU_DISABLED, DT_CPU_FAIL, DT_CPU_FAIL, DT_CPU_OTHER,
+	DT_CPU_OKAY,
+};
+static const struct exp_mem status_mem[] = { { 0x40000000, 0x10000000, NONODE } };
+/* dt-cpus.dts: okay, disabled, okay x4 ("ok" among them), fail */
+static const uint8_t cpus_status[] = {
+	DT_CPU_OKAY, DT_CPU_DISABLED, DT_CPU_OKAY, DT_CPU_OKAY, DT_CPU_OKAY, DT_CPU_OKAY,
+	DT_CPU_FAIL,
+};
 /* dt-psci-firmware.dts: two psci CPUs without numa-node-id. */
 static const struct exp_cpu psci_cpus[] = { PSCI(0, NONODE), PSCI(1, NONODE) };
 /* dt-numa-partial.dts (see the table in the .dts): nodes 0..5. */
@@ -352,22 +393,44 @@ static const struct exp_tree trees[] = {
 		.timebase = 6250000,	/* 0x5f5e10 */
 	},
 
-	/* Invalid distance maps: rejected whole, every distance keeps its default. */
+	/*
+	 * Distance maps Linux rejects: NUMA given up, one node faked (every CPU and memory
+	 * range on node 0, default distances).
+	 */
 	{ .file = "dt-numa-bad-self.dtb", .synth = true, .model = "pcpurt test: numa",
-	  .nr_cpus = 4, .cpus = numa_cpus, .nr_mem = 1, .mem = numa_mem,
-	  .nr_nodes = 4, .map = MAP_BAD },
+	  .nr_cpus = 4, .cpus = numa_off_cpus, .nr_mem = 1, .mem = numa_mem,
+	  .nr_nodes = 1, .map = MAP_BAD, .numa_off = true, .mem_node = numa_mem_node },
 	{ .file = "dt-numa-bad-remote.dtb", .synth = true, .model = "pcpurt test: numa",
-	  .nr_cpus = 4, .cpus = numa_cpus, .nr_mem = 1, .mem = numa_mem,
-	  .nr_nodes = 4, .map = MAP_BAD },
+	  .nr_cpus = 4, .cpus = numa_off_cpus, .nr_mem = 1, .mem = numa_mem,
+	  .nr_nodes = 1, .map = MAP_BAD, .numa_off = true, .mem_node = numa_mem_node },
+	{ .file = "dt-numa-bad-nomatrix.dtb", .synth = true, .model = "pcpurt test: numa",
+	  .nr_cpus = 4, .cpus = numa_off_cpus, .nr_mem = 1, .mem = numa_mem,
+	  .nr_nodes = 1, .map = MAP_BAD, .numa_off = true },
+	{ .file = "dt-numa-bad-cells.dtb", .synth = true, .model = "pcpurt test: numa",
+	  .nr_cpus = 4, .cpus = numa_off_cpus, .nr_mem = 1, .mem = numa_mem,
+	  .nr_nodes = 1, .map = MAP_BAD, .numa_off = true },
+	/*
+	 * Maps Linux takes (ignoring the entry or the tail) but pcpurt refuses: ignored whole,
+	 * every distance keeps its default, the nodes stay; nodes 1-3 have no memory and all
+	 * take node 0's.
+	 */
 	{ .file = "dt-numa-bad-id.dtb", .synth = true, .model = "pcpurt test: numa",
 	  .nr_cpus = 4, .cpus = numa_cpus, .nr_mem = 1, .mem = numa_mem,
-	  .nr_nodes = 4, .map = MAP_BAD },
+	  .nr_nodes = 4, .map = MAP_BAD, .mem_node = numa_mem_node },
 	{ .file = "dt-numa-bad-byte.dtb", .synth = true, .model = "pcpurt test: numa",
 	  .nr_cpus = 4, .cpus = numa_cpus, .nr_mem = 1, .mem = numa_mem,
 	  .nr_nodes = 4, .map = MAP_BAD },
 	{ .file = "dt-numa-bad-trailing.dtb", .synth = true, .model = "pcpurt test: numa",
 	  .nr_cpus = 4, .cpus = numa_cpus, .nr_mem = 1, .mem = numa_mem,
 	  .nr_nodes = 4, .map = MAP_BAD, },
+	/* Nodes without memory: the nearest node with memory, the lower on a tie. */
+	{ .file = "dt-numa-memless.dtb", .synth = true, .model = "pcpurt test: numa memless",
+	  .nr_cpus = 5, .cpus = memless_cpus, .nr_mem = 2, .mem = memless_mem,
+	  .nr_nodes = 5, .dist = memless_dist, .map = MAP_OK, .mem_node = memless_mem_node },
+	/* One CPU for each kind of status. */
+	{ .file = "dt-cpus-status.dtb", .synth = true, .model = "pcpurt test: cpu status",
+	  .nr_cpus = 7, .cpus = status_cpus, .status = status_status, .nr_mem = 1,
+	  .mem = status_mem, .psci = DT_PSCI_SMC, .psci_v02 = true, .nr_nodes = 1 },
 	/* A valid map with one-way, two-way and missing pairs. */
 	{ .file = "dt-numa-partial.dtb", .synth = true, .model = "pcpurt test: numa",
 	  .nr_cpus = 4, .cpus = numa_cpus, .nr_mem = 1, .mem = numa_mem,
@@ -375,7 +438,7 @@ static const struct exp_tree trees[] = {
 	{
 		.file = "dt-cpus.dtb", .synth = true,
 		.model = "pcpurt test: cpus", .compatible = "pcpurt,test-cpus",
-		.nr_cpus = 7, .cpus = cpus_cpus,
+		.nr_cpus = 7, .cpus = cpus_cpus, .status = cpus_status,
 		.nr_mem = 1, .mem = cpus_mem,
 		/* arm,psci (0.1): function ids from the node */
 		.psci = DT_PSCI_HVC, .psci_v02 = false, .psci_cpu_on = 0x84000002,
@@ -518,8 +581,16 @@ static void check_tree(const struct exp_tree *t, const void *fdt, size_t size)
 
 	expect_int("nr_cpus", info.nr_cpus, t->nr_cpus);
 	expect_int("nr_cpus_dropped", info.nr_cpus_dropped, 0);
-	for (i = 0; i < info.nr_cpus && i < t->nr_cpus; i++)
+	for (i = 0; i < info.nr_cpus && i < t->nr_cpus; i++) {
+		char what[32];
+
 		check_cpu(i, &info.cpus[i], &t->cpus[i]);
+		snprintf(what, sizeof(what), "cpu[%d].status", i);
+		if (t->status)
+			expect_int(what, info.cpus[i].status, t->status[i]);
+		else	/* without a table: okay exactly when the status says so */
+			expect_int(what, info.cpus[i].status == DT_CPU_OKAY, t->cpus[i].okay);
+	}
 
 	expect_int("nr_mem", info.nr_mem, t->nr_mem);
 	for (i = 0; i < info.nr_mem && i < t->nr_mem; i++) {
@@ -590,7 +661,16 @@ static void check_tree(const struct exp_tree *t, const void *fdt, size_t size)
 	expect_int("nr_nodes", info.nr_nodes, t->nr_nodes);
 	expect_int("distance_map", info.distance_map, t->map == MAP_OK);
 	expect_int("distance_map_bad", info.distance_map_bad, t->map == MAP_BAD);
+	expect_int("numa_off", info.numa_off, t->numa_off);
 	check_distances(t->nr_nodes, t->dist);
+	for (i = 0; t->mem_node && i < t->nr_nodes; i++) {
+		char what[40];
+
+		snprintf(what, sizeof(what), "dt_nearest_mem_node(%d)", i);
+		expect_int(what, dt_nearest_mem_node(&info, i), t->mem_node[i]);
+		snprintf(what, sizeof(what), "dt_node_has_memory(%d)", i);
+		expect_int(what, dt_node_has_memory(&info, i), t->mem_node[i] == i);
+	}
 
 	expect_u64("timebase_freq", info.timebase_freq, t->timebase);
 	expect_int("test_finisher", info.test_finisher, t->finisher != 0);

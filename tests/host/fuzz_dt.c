@@ -135,6 +135,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (info.mem[i].node != DT_NO_NODE &&
 		    (info.mem[i].node < 0 || info.mem[i].node >= info.nr_nodes))
 			bug("mem %d node %d, nr_nodes %d", i, info.mem[i].node, info.nr_nodes);
+	if (info.numa_off) {
+		if (!info.distance_map_bad || info.nr_nodes != 1)
+			bug("NUMA off with map_bad %d, %d nodes", info.distance_map_bad,
+			    info.nr_nodes);
+		for (i = 0; i < info.nr_cpus; i++)
+			if (info.cpus[i].node != 0)
+				bug("NUMA off, cpu %d on node %d", i, info.cpus[i].node);
+		for (i = 0; i < info.nr_mem; i++)
+			if (info.mem[i].node != 0)
+				bug("NUMA off, mem %d on node %d", i, info.mem[i].node);
+	}
+	for (i = 0; i < info.nr_cpus; i++) {
+		const struct dt_cpu *c = &info.cpus[i];
+
+		if (c->status > DT_CPU_OTHER || (c->status == DT_CPU_OKAY) != c->okay)
+			bug("cpu %d status %d, okay %d", i, c->status, c->okay);
+	}
+	/* the memory node of every node: itself or one with memory (when any has) */
+	for (a = 0; a < info.nr_nodes; a++) {
+		int m = dt_nearest_mem_node(&info, a);
+
+		if (m != a && (m < 0 || m >= info.nr_nodes || !dt_node_has_memory(&info, m)))
+			bug("memory node of %d is %d", a, m);
+	}
 	for (a = -1; a <= MAX_NUMNODES; a++) {
 		for (b = -1; b <= MAX_NUMNODES; b++) {
 			int d = dt_node_distance(&info, a, b);

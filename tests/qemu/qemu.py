@@ -21,7 +21,7 @@ class Boot:
     def __init__(self, arch, build="qemu-virt", smp=1, nodes=1, dist=None, mem_mb=1024,
                  append="", how="image", dtb=None, cpu=None, machine_opts=(), extra=(),
                  node_cpus=None, machine="virt", semihosting=True, halt_after_result=None,
-                 image=None, uboot_cmds=None):
+                 image=None, uboot_cmds=None, memless=()):
         self.arch = arch
         self.build_dir = os.path.join("build", f"{arch}-{build}")
         self.smp = smp
@@ -35,6 +35,7 @@ class Boot:
         self.machine_opts = list(machine_opts)
         self.extra = list(extra)
         self.node_cpus = node_cpus
+        self.memless = set(memless)     # NUMA nodes without memory (no memdev)
         self.machine = machine
         # arm64: -semihosting-config on the command line (off: as on a real board)
         self.semihosting = semihosting
@@ -52,12 +53,15 @@ class Boot:
     def _numa_args(self):
         if self.nodes <= 1:
             return ["-m", f"{self.mem_mb}M"]
-        per = self.mem_mb // self.nodes
-        args = ["-m", f"{per * self.nodes}M"]
+        with_mem = self.nodes - len(self.memless)
+        per = self.mem_mb // with_mem
+        args = ["-m", f"{per * with_mem}M"]
         cpus = self.node_cpus or split_cpus(self.smp, self.nodes)
         for n in range(self.nodes):
-            args += ["-object", f"memory-backend-ram,id=m{n},size={per}M"]
-            spec = f"node,nodeid={n},memdev=m{n}"
+            spec = f"node,nodeid={n}"
+            if n not in self.memless:
+                args += ["-object", f"memory-backend-ram,id=m{n},size={per}M"]
+                spec += f",memdev=m{n}"
             if cpus[n]:
                 spec += f",cpus={cpus[n][0]}-{cpus[n][1]}"
             args += ["-numa", spec]
