@@ -151,8 +151,9 @@ $(OBJ)/ext-workloads.list: FORCE
 # Two tests or workloads of one name define one symbol twice (include/pcpurt/run.h): the
 # linker names both objects; LINK_ERRORS puts the registry's words on its message and
 # turns each object back into the source file it came from.
+DUP_NAME := two tests or workloads named
 LINK_ERRORS := \
-	-e 's/.*duplicate symbol: pcpurt_run_name:\(.*\)/workloads: two tests or workloads named "\1":/' \
+	-e 's/.*duplicate symbol: pcpurt_run_name:\(.*\)/workloads: $(DUP_NAME) "\1":/' \
 	-e 's|^\(>>> *\)$(OBJ)/ext\(/.*\)\.o:(\.rodata\.pcpurt_run_name.*|\1\2|' \
 	-e 's|^\(>>> *\)$(OBJ)/\(.*\)\.o:(\.rodata\.pcpurt_run_name.*|\1\2|'
 $(O)/pcpurt.elf: $(OBJS) $(O)/pcpurt.lds $(OBJ)/ext-workloads.list
