@@ -1,8 +1,8 @@
 """cases_workloads.py - the example workloads of workloads/ on both arches, and
 `make WORKLOADS=DIR`: the example of docs/workloads.md built from a folder outside the
 runtime's and booted, a folder whose file does not compile, one that takes a name already
-taken, and a folder that does not exist (each of the last three must fail the build with a
-message naming the file or folder).
+taken, a folder that does not exist and one with no .c file (each of the last four must
+fail the build with a message naming the file or folder).
 
 A WORKLOADS= build goes to its own build/qemu-tests/ext-<case>/, so that the images the
 other cases boot stay as they are. It starts from a copy of build/<arch>-qemu-virt/ (which
@@ -152,5 +152,9 @@ def cases(r):
     out.append(r.Case("arm64-ext-workloads-no-folder", None, status=2, result=None,
                       run=build_only("arm64", "tests/qemu/ext-no-such-folder"),
                       expect=[r"WORKLOADS=tests/qemu/ext-no-such-folder: no such folder"],
+                      timeout=600))
+    out.append(r.Case("arm64-ext-workloads-no-c-files", None, status=2, result=None,
+                      run=build_only("arm64", "docs"),
+                      expect=[r"WORKLOADS=docs: no \.c files in /\S+/docs\.  Stop\.$"],
                       timeout=600))
     return out
