@@ -1,6 +1,7 @@
 # pcpurt top-level Makefile.
 #
 #   make [ARCH=arm64|riscv64] [PLATFORM=qemu-virt|rpi4|visionfive2]   build the image
+#   make ... WORKLOADS=DIR       also build DIR/*.c (your own workloads) into the image
 #   make image PLATFORM=rpi4|visionfive2                               files for the card
 #   make run / make debug                                              boot it in QEMU
 #   make test                                                          every test
@@ -57,13 +58,34 @@ ASFLAGS	:= --target=$(TARGET) -Iinclude -Iarch/$(SRCARCH)/include -MMD -MP -D__A
 LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style=sysv --build-id=none --gc-sections --orphan-handling=error \
 	   -T $(O)/pcpurt.lds
 
-# Runtime sources: every folder's .c and .S, arch folder of this ARCH only.
+# Runtime sources: every folder's .c and .S, arch folder of this ARCH only; the example
+# workloads (workloads/*.c).
 SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
 	   $(wildcard percpu/*.c) \
-	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
+	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S) \
+	   $(wildcard workloads/*.c)
 FDT_SRCS := fdt.c fdt_ro.c fdt_sw.c fdt_strerror.c fdt_addresses.c
+
+# WORKLOADS=DIR: the .c files of a folder kept anywhere (absolute, or relative to this
+# checkout), compiled like workloads/ into obj/ext/<the folder's absolute path>/.
+WORKLOADS ?=
+ifneq ($(WORKLOADS),)
+EXT_DIR	:= $(abspath $(WORKLOADS))
+ifneq ($(words $(EXT_DIR)),1)
+$(error WORKLOADS=$(WORKLOADS): a folder name with spaces is not supported)
+endif
+ifeq ($(wildcard $(EXT_DIR)/.),)
+$(error WORKLOADS=$(WORKLOADS): no such folder)
+endif
+EXT_SRCS := $(sort $(wildcard $(EXT_DIR)/*.c))
+ifeq ($(EXT_SRCS),)
+$(error WORKLOADS=$(WORKLOADS): no .c files in $(EXT_DIR))
+endif
+endif
+EXT_OBJS := $(patsubst $(EXT_DIR)/%.c,$(OBJ)/ext$(EXT_DIR)/%.c.o,$(EXT_SRCS))
+
 OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
-	   $(OBJ)/version.o
+	   $(OBJ)/version.o $(EXT_OBJS)
 
 .PHONY: all image images run debug test test-host test-qemu fuzz bench clean deps libfdt help
 all: $(O)/pcpurt.elf $(O)/Image
@@ -93,6 +115,14 @@ $(OBJ)/%.S.o: %.S
 	@echo "  AS      $<"
 	$(Q)$(CC) $(ASFLAGS) -c -o $@ $<
 
+# a workload of WORKLOADS=DIR that does not compile: the compiler's errors, then one line
+# naming the file
+$(EXT_OBJS): $(OBJ)/ext$(EXT_DIR)/%.c.o: $(EXT_DIR)/%.c | $(LIBFDT)/libfdt.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $< || \
+		{ echo "workloads: $< does not compile (WORKLOADS=$(WORKLOADS))" >&2; exit 1; }
+
 $(OBJ)/libfdt/%.o: $(LIBFDT)/% | $(LIBFDT)/libfdt.h
 	@mkdir -p $(@D)
 	@echo "  CC      libfdt/$*"
@@ -111,9 +141,25 @@ $(OBJ)/version.o: $(OBJ)/version.c
 .PHONY: FORCE
 FORCE:
 
-$(O)/pcpurt.elf: $(OBJS) $(O)/pcpurt.lds
+# The list of WORKLOADS=DIR sources, rewritten only when it changes: building with another
+# folder, or with none, links again.
+$(OBJ)/ext-workloads.list: FORCE
+	@mkdir -p $(@D)
+	$(Q)echo '$(EXT_SRCS)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+# Two tests or workloads of one name define one symbol twice (include/pcpurt/run.h): the
+# linker names both objects; LINK_ERRORS puts the registry's words on its message and
+# turns each object back into the source file it came from.
+DUP_NAME := two tests or workloads named
+LINK_ERRORS := \
+	-e 's/.*duplicate symbol: pcpurt_run_name:\(.*\)/workloads: $(DUP_NAME) "\1":/' \
+	-e 's|^\(>>> *\)$(OBJ)/ext\(/.*\)\.o:(\.rodata\.pcpurt_run_name.*|\1\2|' \
+	-e 's|^\(>>> *\)$(OBJ)/\(.*\)\.o:(\.rodata\.pcpurt_run_name.*|\1\2|'
+$(O)/pcpurt.elf: $(OBJS) $(O)/pcpurt.lds $(OBJ)/ext-workloads.list
 	@echo "  LD      $@"
-	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS)
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) 2> $@.err; rc=$$?; \
+		sed $(LINK_ERRORS) $@.err >&2; rm -f $@.err; exit $$rc
 	$(Q)tools/check-elf.sh $@
 
 $(O)/Image: $(O)/pcpurt.elf

@@ -27,7 +27,16 @@ struct run_entry {
 	int (*after)(void);	/* optional, boot CPU, after every CPU finished fn */
 };
 
+/*
+ * Each entry also defines the global symbol "pcpurt_run_name:<name>" (empty, in .rodata,
+ * dropped by --gc-sections): two entries of one name, in any two files, are a link error
+ * that names both files. name_ must be a string literal.
+ */
 #define DEFINE_RUN(kind_, name_, fn_, desc_, before_, after_)				\
+	__asm__(".pushsection .rodata.pcpurt_run_name,\"a\"\n"				\
+		".globl \"pcpurt_run_name:" name_ "\"\n"					\
+		"\"pcpurt_run_name:" name_ "\":\n"						\
+		".popsection\n");								\
 	static const struct run_entry __run_##fn_ __used __section(".run_entries")	\
 		__aligned(8) = { name_, desc_, kind_, fn_, before_, after_ }
 #define DEFINE_TEST(name, fn, desc)	DEFINE_RUN(RUN_TEST, name, fn, desc, NULL, NULL)
