@@ -130,25 +130,35 @@ void arch_tick_stop(void)
 	gic_ack();
 }
 
-/* arm64_irq() - an IRQ exception: the tick re-armed and run; a wake-up SGI just ended. */
+/*
+ * arm64_irq() - an IRQ exception: one interrupt acknowledged, handled and ended, then back
+ * to the interrupted code. Another pending interrupt is taken as a new exception once the
+ * code is resumed, never in a loop here: a loop "while anything is pending" lets a tick
+ * whose handler outlasts the period keep the CPU from ever returning. The tick is re-armed
+ * last, a full period from the end of its handler and its EOI (a late tick never catches
+ * up); IRQs stay masked until the ERET, and the re-arm drops the timer's level, so the
+ * GIC's pending state that the EOI may have seen from the old level goes with it (at worst
+ * one spurious IRQ, which the ack above turns into a plain return).
+ */
 void arm64_irq(void)
 {
 	unsigned int cpu = smp_processor_id();
-	int iar;
+	int iar = gic_irq_ack();
 
-	while ((iar = gic_irq_ack()) >= 0) {
-		if ((iar & 0x3ff) == TIMER_PPI) {
-			if (tick_fn[cpu]) {
-				write_sysreg(tick_period[cpu], cntv_tval_el0);
-				isb();
-				tick_fn[cpu]();
-			} else {
-				write_sysreg(0, cntv_ctl_el0);
-				isb();
-			}
-		}
-		gic_irq_eoi(iar);
+	if (iar < 0)
+		return;		/* spurious: nothing pending any more */
+	if ((iar & 0x3ff) != TIMER_PPI) {
+		gic_irq_eoi(iar);	/* a wake-up SGI: waking was all it had to do */
+		return;
 	}
+	if (tick_fn[cpu])
+		tick_fn[cpu]();
+	gic_irq_eoi(iar);
+	if (tick_fn[cpu])
+		write_sysreg(tick_period[cpu], cntv_tval_el0);	/* from now */
+	else
+		write_sysreg(0, cntv_ctl_el0);
+	isb();
 }
 
 #define NAP_US	50

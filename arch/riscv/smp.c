@@ -149,8 +149,11 @@ void arch_tick_stop(void)
 }
 
 /*
- * riscv_irq() - an interrupt taken as a trap: the tick (supervisor timer) re-armed and run,
- * a software interrupt (a wake-up IPI) cleared. False for any other cause.
+ * riscv_irq() - an interrupt taken as a trap: the tick (supervisor timer) run and then
+ * re-armed a full period from the end of its handler, so a late tick does not fire again at
+ * once and the interrupted code runs for a period between two ticks; a software interrupt
+ * (a wake-up IPI) cleared. One interrupt per trap: trap.S then resumes the interrupted
+ * code. False for any other cause.
  */
 bool riscv_irq(unsigned long code)
 {
@@ -158,8 +161,8 @@ bool riscv_irq(unsigned long code)
 
 	if (code == 5) {
 		if (tick_fn[cpu]) {
-			sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + tick_period[cpu], 0, 0);
 			tick_fn[cpu]();
+			sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + tick_period[cpu], 0, 0);
 		} else {
 			sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
 		}

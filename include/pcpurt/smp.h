@@ -74,8 +74,10 @@ void arch_cpu_kick(int cpu);
 /*
  * arch_tick_start() - a timer interrupt on this CPU about every @period_us, each calling
  * @fn in interrupt context (interrupts masked, on the exception stack), and interrupts
- * unmasked. Returns -1, changing nothing, when this machine has no interrupt path we
- * drive (arm64 without a GIC, as the Pi 3's local controller; riscv without SBI TIME).
+ * unmasked. The next tick comes no sooner than @period_us after @fn returned (re-armed
+ * then, never catching up), so the interrupted code runs between any two ticks. Returns
+ * -1, changing nothing, when this machine has no interrupt path we drive (arm64 without a
+ * GIC, as the Pi 3's local controller; riscv without SBI TIME).
  * While the tick runs, arch_cpu_nap() only relaxes: the nap's timer is the tick's.
  */
 int arch_tick_start(unsigned int period_us, void (*fn)(void));
