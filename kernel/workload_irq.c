@@ -197,13 +197,14 @@ static int irq_run(void)
 				 (unsigned long long)want);
 	c = this_cpu_ptr(&irq);
 	if (c->early)
-		err |= test_fail("%llu of %llu ticks came less than %d us after the previous "
-				 "handler ended (shortest gap %llu us): a late tick fired again "
-				 "at once", (unsigned long long)c->early, (unsigned long long)ticks,
+		err |= test_fail("CPU%u: %llu of %llu ticks came less than %d us after the "
+				 "previous handler ended (shortest gap %llu us): a late tick "
+				 "fired again at once", smp_processor_id(),
+				 (unsigned long long)c->early, (unsigned long long)ticks,
 				 TICK_US, (unsigned long long)counter_us(c->min_gap));
 	if (c->stalled)
-		err |= test_fail("the interrupted loop stalled: %u ticks in a row with no "
-				 "iteration between them", c->max_stall);
+		err |= test_fail("CPU%u: the interrupted loop stalled: %u ticks in a row with "
+				 "no iteration between them", smp_processor_id(), c->max_stall);
 	run_note("%llu incs, %llu ticks of %d us, gap %llu-%llu us, stall %u",
 		 (unsigned long long)loops, (unsigned long long)ticks, TICK_US,
 		 (unsigned long long)counter_us(c->min_gap),
