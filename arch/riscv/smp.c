@@ -153,18 +153,21 @@ void arch_tick_stop(void)
  * re-armed a full period from the end of its handler, so a late tick does not fire again at
  * once and the interrupted code runs for a period between two ticks; a software interrupt
  * (a wake-up IPI) cleared. One interrupt per trap: trap.S then resumes the interrupted
- * code. False for any other cause.
+ * code. The timer is silenced (set to never) before the handler, so that no interrupt
+ * stays pending while the handler spins on a lock: under QEMU a pending interrupt, even a
+ * masked one, sends the vCPU through QEMU's global lock between translation blocks (a
+ * `pause` ends one). False for any other cause.
  */
 bool riscv_irq(unsigned long code)
 {
 	unsigned int cpu = smp_processor_id();
 
 	if (code == 5) {
+		/* quiet first: no interrupt left pending while the handler spins on a lock */
+		sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
 		if (tick_fn[cpu]) {
 			tick_fn[cpu]();
 			sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + tick_period[cpu], 0, 0);
-		} else {
-			sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
 		}
 		return true;
 	}
