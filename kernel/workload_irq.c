@@ -39,7 +39,8 @@
  * thread: a few per second was seen with 100 vCPUs on 2 host cores), and a ticket lock
  * contended by many vCPUs is slower still: few ticks are asked for, the time bound is
  * generous, and the loop's lock traffic is spread over all CPUs (one lock per
- * LOCK_EVERY x CPUs iterations). The tick is 1 ms: every tick is a trip through QEMU's
+ * LOCK_EVERY x CPUs iterations, each CPU at its own phase: CPUs that start together would
+ * otherwise all queue on the lock at the same iteration). The tick is 1 ms: every tick is a trip through QEMU's
  * global lock (riscv: an SBI call that writes the timer; arm64: the GIC), and 64 harts
  * ticking every 100 us once kept QEMU in that lock for over two minutes.
  */
@@ -161,6 +162,7 @@ static int irq_run(void)
 {
 	uint64_t start = arch_counter(), limit = arch_counter_freq() * MAX_SECONDS, loops = 0;
 	uint64_t lock_every = (uint64_t)LOCK_EVERY * num_online_cpus(), ticks, want;
+	uint64_t phase = (uint64_t)LOCK_EVERY * smp_processor_id() % lock_every;
 	struct irq_counts *c;
 	unsigned long flags;
 	int err = 0;
@@ -174,7 +176,7 @@ static int irq_run(void)
 	}
 	do {
 		irq_inc_sizes();
-		if (++loops % lock_every == 0) {
+		if (++loops % lock_every == phase) {
 			flags = spin_lock_irqsave(&irq_lock);
 			irq_shared++;
 			spin_unlock_irqrestore(&irq_lock, flags);

@@ -102,9 +102,12 @@ void arch_cpu_idle_wait(void)
 }
 
 #define TIMER_PPI	27	/* EL1 virtual timer, as enabled by gic_cpu_init() */
+#define NAP_US		50
+#define DAIF_I		(1UL << 7)	/* IRQs masked */
 
 static void (*tick_fn[NR_CPUS])(void);
 static uint64_t tick_period[NR_CPUS];	/* counter ticks */
+static bool in_tick[NR_CPUS];		/* the tick's handler is running */
 
 int arch_tick_start(unsigned int period_us, void (*fn)(void))
 {
@@ -151,8 +154,11 @@ void arm64_irq(void)
 		gic_irq_eoi(iar);	/* a wake-up SGI: waking was all it had to do */
 		return;
 	}
-	if (tick_fn[cpu])
+	if (tick_fn[cpu]) {
+		in_tick[cpu] = true;
 		tick_fn[cpu]();
+		in_tick[cpu] = false;
+	}
 	gic_irq_eoi(iar);
 	if (tick_fn[cpu])
 		write_sysreg(tick_period[cpu], cntv_tval_el0);	/* from now */
@@ -161,7 +167,29 @@ void arm64_irq(void)
 	isb();
 }
 
-#define NAP_US	50
+/*
+ * tick_nap() - a nap while this CPU's tick runs, for a lock waited on with interrupts masked
+ * outside the tick's handler (spin_lock_irqsave): a WFI ended by the tick's own timer, first
+ * moved to NAP_US from now if it was due sooner. The tick then comes late, never early, and
+ * the vCPU stops instead of spinning with a pending interrupt (which under QEMU sends it
+ * through the global lock at every translation block). Elsewhere a relax: inside the
+ * handler the tick's interrupt is active and could not end the WFI, and with interrupts
+ * unmasked the tick is taken as it comes.
+ */
+static void tick_nap(unsigned int cpu)
+{
+	uint64_t soon = arch_counter() + arch_counter_freq() * NAP_US / 1000000;
+
+	if (in_tick[cpu] || !(read_sysreg(daif) & DAIF_I)) {
+		arch_cpu_relax();
+		return;
+	}
+	if (read_sysreg(cntv_cval_el0) < soon) {
+		write_sysreg(soon, cntv_cval_el0);
+		isb();
+	}
+	__asm__ __volatile__("wfi" : : : "memory");
+}
 
 /*
  * A nap is a WFI ended by the virtual timer (PPI 27, enabled with the wake-up SGI), so an
@@ -169,8 +197,14 @@ void arm64_irq(void)
  */
 void arch_cpu_nap(void)
 {
-	if (!smp_started() || !wake_ready[smp_processor_id()] || tick_fn[smp_processor_id()]) {
+	unsigned int cpu = smp_processor_id();
+
+	if (!smp_started() || !wake_ready[cpu]) {
 		arch_cpu_relax();
+		return;
+	}
+	if (tick_fn[cpu]) {
+		tick_nap(cpu);
 		return;
 	}
 	write_sysreg(arch_counter_freq() * NAP_US / 1000000, cntv_tval_el0);

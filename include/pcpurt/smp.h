@@ -78,7 +78,9 @@ void arch_cpu_kick(int cpu);
  * then, never catching up), so the interrupted code runs between any two ticks. Returns
  * -1, changing nothing, when this machine has no interrupt path we drive (arm64 without a
  * GIC, as the Pi 3's local controller; riscv without SBI TIME).
- * While the tick runs, arch_cpu_nap() only relaxes: the nap's timer is the tick's.
+ * While the tick runs, arch_cpu_nap() waits for the tick's timer only with interrupts
+ * masked outside the handler (moving it to a nap's length from now if it was due sooner:
+ * later, never earlier), and elsewhere only relaxes.
  */
 int arch_tick_start(unsigned int period_us, void (*fn)(void));
 /* arch_tick_stop() - interrupts masked again and the tick off, nothing left pending. */
