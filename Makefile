@@ -58,11 +58,18 @@ ASFLAGS	:= --target=$(TARGET) -Iinclude -Iarch/$(SRCARCH)/include -MMD -MP -D__A
 LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style=sysv --build-id=none --gc-sections --orphan-handling=error \
 	   -T $(O)/pcpurt.lds
 
-# Runtime sources: every folder's .c and .S, arch folder of this ARCH only; the example
-# workloads (workloads/*.c).
-SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
-	   $(wildcard percpu/*.c) \
-	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S) \
+# Image sources, in three parts (docs/architecture.md): the runtime (every runtime folder's
+# .c and .S, the arch folder of this ARCH only), the on-target tests (tests/target/*.c, and
+# tests/target/<arch>/ for this ARCH) and the example workloads (workloads/*.c). Link order
+# is the run registry's order, which the default run (every test) follows: the generic tests
+# after kernel/, the arch's after arch/, as before they left kernel/ and arch/.
+RUNTIME_SRCS := $(wildcard boot/*.c kernel/*.c) \
+	   $(wildcard drivers/uart/*.c drivers/of/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
+	   $(wildcard percpu/*.c) $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
+TEST_SRCS := $(wildcard tests/target/*.c)
+ARCH_TEST_SRCS := $(wildcard tests/target/$(SRCARCH)/*.c)
+SRCS	:= $(filter boot/% kernel/%,$(RUNTIME_SRCS)) $(TEST_SRCS) \
+	   $(filter-out boot/% kernel/%,$(RUNTIME_SRCS)) $(ARCH_TEST_SRCS) \
 	   $(wildcard workloads/*.c)
 FDT_SRCS := fdt.c fdt_ro.c fdt_sw.c fdt_strerror.c fdt_addresses.c
 
