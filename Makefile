@@ -94,7 +94,8 @@ EXT_OBJS := $(patsubst $(EXT_DIR)/%.c,$(OBJ)/ext$(EXT_DIR)/%.c.o,$(EXT_SRCS))
 OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
 	   $(OBJ)/version.o $(EXT_OBJS)
 
-.PHONY: all image images run debug test test-host test-qemu fuzz bench clean deps libfdt help
+.PHONY: all image images run debug test test-host test-qemu fuzz bench clean deps libfdt help \
+	check-layering print-srcs
 all: $(O)/pcpurt.elf $(O)/Image
 
 # Flags live in these files: a change to them rebuilds everything.
@@ -186,6 +187,15 @@ ifneq ($(PLATFORM_CMP),)
 endif
 	@echo "  READY   $(O)/boot/ (or $(O)/Image)"
 
+# The rules of docs/architecture.md ("What each folder may call") over this build's objects
+# (calls: llvm-nm) and sources (includes); fails on a forbidden edge. make test runs it for
+# both arches; tests/host/check_layering_test.sh shows that it can fail.
+check-layering: $(O)/pcpurt.elf
+	$(Q)$(PYTHON) scripts/check-layering.py --obj-dir $(OBJ) $(SRCS)
+# the image's sources, for tests/host/check_layering_test.sh
+print-srcs:
+	@echo $(SRCS)
+
 # ---- QEMU ------------------------------------------------------------------------------
 # make run [ARCH=..] [SMP=4] [NODES=2] [APPEND="run=..."] [BOOT_ARGS="--uboot"]
 SMP	  ?= 4
@@ -237,6 +247,8 @@ test-qemu: images
 
 test: deps-check
 	$(Q)$(MAKE) --no-print-directory images
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt check-layering
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt check-layering
 	$(Q)$(MAKE) --no-print-directory test-host
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)$(MAKE) --no-print-directory test-qemu
