@@ -11,6 +11,8 @@ SOURCE is every source file built into the image (the Makefile's SRCS). Two chec
   caller's folder to the definer's folder must be in ALLOWED below (some edges only for
   the symbols listed there). libfdt's objects (OBJ_DIR/libfdt/*.o) count as folder
   "libfdt"; symbols no object defines (the linker script's) are not calls.
+  An object of a runtime folder may not define a test or workload (the registry's
+  pcpurt_run_name:<name> symbol): those live in tests/target/ and workloads/.
 - Includes: each source and each header in its folder is read for #include lines: a
   quoted include must name a file of the includer's own folder; <asm/...> only in arch/,
   the arch's tests (tests/target/<arch>/) and the few generic headers that are its door; <libfdt.h> only where the rules
@@ -69,6 +71,11 @@ ALLOWED = {
     "lib": {"libfdt": None},
     "libfdt": {"lib": None},
 }
+
+# A DEFINE_TEST/DEFINE_WORKLOAD entry (include/pcpurt/run.h) defines this symbol: the
+# runtime holds none, only the tests and the workloads do.
+RUN_ENTRY = "pcpurt_run_name:"
+RUN_ENTRY_OK = ("tests/target", "workloads")
 
 # Includes. <asm/...>: arch/ and these gateway headers only.
 ASM_OK = {"include/pcpurt/arch.h", "include/pcpurt/spinlock.h", "include/pcpurt/percpu.h",
@@ -143,6 +150,10 @@ def check_calls(root, obj_dir, sources, errors):
         undef[src] = u
         for s in d:
             owner.setdefault(s, src)
+            if s.startswith(RUN_ENTRY) and folder_of(src) not in RUN_ENTRY_OK:
+                errors.append(f"{src}: defines the test or workload "
+                              f"\"{s[len(RUN_ENTRY):]}\": they live in "
+                              f"{' or '.join(f + '/' for f in RUN_ENTRY_OK)}")
     edges = 0
     for src in sorted(undef):
         a = folder_of(src)

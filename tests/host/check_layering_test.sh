@@ -5,7 +5,8 @@
 # Part 1 (always): a small tree of a few files, compiled with clang for the host: a
 # permitted call passes; a call from kernel/ into tests/target/, from percpu/ into a driver,
 # into boot/, and an <asm/...> include in percpu/, a libfdt include in mm/ and a quoted
-# include of another folder's header each fail, naming the file and the edge.
+# include of another folder's header, and a test defined in mm/, each fail, naming the
+# file and the edge.
 # Part 2 (when build/arm64-qemu-virt is built, as make test does first): a copy of the real
 # sources and objects passes; then one forbidden include in percpu/counter.c, and one object
 # in kernel/ that calls a tests/target/ function, must each make it fail.
@@ -72,6 +73,7 @@ put mm/bad_fdt.c '#include <libfdt.h>
 int bad_fdt;'
 put kernel/bad_path.c '#include "../tests/target/probe.h"
 int bad_path;'
+put mm/bad_entry.c '__asm__(".globl \"pcpurt_run_name:mm-test\"\n\"pcpurt_run_name:mm-test\":");'
 touch "$t/mini/tests/target/probe.h"
 ok="kernel/svc.c percpu/alloc.c tests/target/probe.c drivers/uart/uart.c boot/entry.c"
 # shellcheck disable=SC2086
@@ -88,6 +90,8 @@ ok="kernel/svc.c percpu/alloc.c tests/target/probe.c drivers/uart/uart.c boot/en
 		"$t/mini" obj $ok mm/bad_fdt.c
 	expect_fail "kernel includes a test header by path" "kernel/bad_path.c: #include" \
 		"$t/mini" obj $ok kernel/bad_path.c
+	expect_fail "a test defined in mm/" "mm/bad_entry.c: defines the test or workload" \
+		"$t/mini" obj $ok mm/bad_entry.c
 }
 
 # --- part 2: a copy of the real tree ---
