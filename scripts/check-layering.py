@@ -15,8 +15,8 @@ SOURCE is every source file built into the image (the Makefile's SRCS). Two chec
   pcpurt_run_name:<name> symbol): those live in tests/target/ and workloads/.
 - Includes: each source and each header in its folder is read for #include lines: a
   quoted include must name a file of the includer's own folder; <asm/...> only in arch/,
-  the arch's tests (tests/target/<arch>/) and the few generic headers that are its door; <libfdt.h> only where the rules
-  say; percpu/ and lib/ only the headers listed in INCLUDE_ONLY.
+  the arch's tests (tests/target/<arch>/) and the few generic headers that are its door;
+  <libfdt.h> only where the rules say; percpu/ and lib/ only the headers listed in INCLUDE_ONLY.
 
 Prints one line per forbidden edge (caller file, symbol or header, the folders) and exits
 1 if there is any; 0 and one summary line otherwise. A missing object is an error (build

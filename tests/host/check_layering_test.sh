@@ -61,7 +61,8 @@ put() {
 put kernel/svc.c 'int svc(void) { return 1; }'
 put percpu/alloc.c '#include <pcpurt/printk.h>
 int svc(void); int alloc(void) { return 0; }'
-put tests/target/probe.c 'int svc(void); int alloc(void); int probe(void) { return svc() + alloc(); }'
+put tests/target/probe.c 'int svc(void); int alloc(void);
+int probe(void) { return svc() + alloc(); }'
 put drivers/uart/uart.c 'void uart_out(void) {}'
 put boot/entry.c 'int svc(void); int entry(void) { return svc(); }'
 put kernel/bad_test.c 'int probe(void); int bad_test(void) { return probe(); }'

@@ -41,7 +41,8 @@ $(HOSTO)/dt_walk_test: tests/host/dt_walk_test.c $(DT_SRCS) $(DT_HDRS) \
 		       tests/host/shim/printk_host.c tests/host/dt.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -DDT_SHARED_DIR='"$(DT_SHARED_DIR)"' -DDT_REPO_DIR='"$(CURDIR)"' \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -DDT_SHARED_DIR='"$(DT_SHARED_DIR)"' \
+		-DDT_REPO_DIR='"$(CURDIR)"' \
 		-DDT_SYNTH_DIR='"$(CURDIR)/$(DT_HOSTO)"' -o $@ tests/host/dt_walk_test.c \
 		$(DT_SRCS) tests/host/shim/printk_host.c -lfdt
 
