@@ -36,7 +36,8 @@ static int test_lse_patch(void)
 	if (!arch_atomics_code_ok())
 		err |= test_fail("the image's sites do not match %s", arch_atomics_describe());
 	printk("lse-patch: all or none on 3 scratch sites; the image's %d sites hold %s\n",
-	       (int)(__lse_sites_end - __lse_sites_start), arm64_lse_in_use() ? "NOPs" : "branches");
+	       (int)(__lse_sites_end - __lse_sites_start),
+	       arm64_lse_in_use() ? "NOPs" : "branches");
 	return err;
 }
 DEFINE_TEST("lse-patch", test_lse_patch,

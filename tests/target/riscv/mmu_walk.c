@@ -65,7 +65,8 @@ static int test_spurious(uintptr_t va, bool mapped)
 	if (!riscv_mmu_spurious_fault(CAUSE_STORE_PAGE_FAULT, va + 8, pc + 4))
 		return test_fail("a store fault on mapped 0x%lx not retried", (unsigned long)va);
 	if (riscv_mmu_spurious_fault(CAUSE_FETCH_PAGE_FAULT, va, va))
-		return test_fail("a fetch fault on non-executable 0x%lx retried", (unsigned long)va);
+		return test_fail("a fetch fault on non-executable 0x%lx retried",
+				 (unsigned long)va);
 	if (riscv_mmu_spurious_fault(CAUSE_LOAD_PAGE_FAULT, arch_vmalloc_start() - PAGE_SIZE, pc))
 		return test_fail("a fault below the vmalloc region retried");
 	return 0;
@@ -113,8 +114,8 @@ static int test_mmu_walk(void)
 	alias = (volatile uint64_t *)va;
 	alias[1] = 0x5a5aa5a5deadbeefULL;
 	*(volatile uint64_t *)&walk_page[64] = 0x0123456789abcdefULL;
-	if (READ_ONCE(*(uint64_t *)&walk_page[8]) != 0x5a5aa5a5deadbeefULL || alias[8] !=
-	    0x0123456789abcdefULL)
+	if (READ_ONCE(*(uint64_t *)&walk_page[8]) != 0x5a5aa5a5deadbeefULL ||
+	    alias[8] != 0x0123456789abcdefULL)
 		return test_fail("the alias at 0x%lx does not reach its page", (unsigned long)va);
 	err = test_spurious(va, true);
 	if (err)
@@ -127,8 +128,8 @@ static int test_mmu_walk(void)
 	if (err)
 		return err;
 	printk("  mmu-walk: Sv%u, vmalloc page 0x%lx mapped, used, unmapped; spurious-fault "
-	       "retry decided right\n", va_bits(),
-	       (unsigned long)va);
+	       "retry decided right\n",
+	       va_bits(), (unsigned long)va);
 	return 0;
 }
 DEFINE_TEST("mmu-walk", test_mmu_walk,
