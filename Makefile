@@ -188,10 +188,12 @@ endif
 	@echo "  READY   $(O)/boot/ (or $(O)/Image)"
 
 # The rules of docs/architecture.md ("What each folder may call") over this build's objects
-# (calls: llvm-nm) and sources (includes); fails on a forbidden edge. make test runs it for
-# both arches; tests/host/check_layering_test.sh shows that it can fail.
+# (calls: llvm-nm) and sources (includes), a WORKLOADS=DIR folder's too; fails on a
+# forbidden edge. make test runs it for both arches; tests/host/check_layering_test.sh shows
+# that it can fail.
 check-layering: $(O)/pcpurt.elf
-	$(Q)$(PYTHON) scripts/check-layering.py --obj-dir $(OBJ) $(SRCS)
+	$(Q)$(PYTHON) scripts/check-layering.py --obj-dir $(OBJ) \
+		$(if $(EXT_DIR),--ext-dir $(EXT_DIR)) $(SRCS) $(EXT_SRCS)
 # the image's sources, for tests/host/check_layering_test.sh
 print-srcs:
 	@echo $(SRCS)

@@ -21,7 +21,8 @@ SOURCE is every source file built into the image (the Makefile's SRCS). Two chec
 Prints one line per forbidden edge (caller file, symbol or header, the folders) and exits
 1 if there is any; 0 and one summary line otherwise. A missing object is an error (build
 first). --root DIR reads sources, headers and objects relative to DIR (the negative test
-uses a copy of the tree).
+uses a copy of the tree). --ext-dir DIR: the absolute sources under DIR are a WORKLOADS=DIR
+folder, checked as workloads/ (objects in OBJ_DIR/ext/DIR/).
 """
 import argparse
 import os
@@ -94,8 +95,14 @@ INCLUDE_ONLY = {
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
 
+# WORKLOADS=DIR: its sources (absolute paths) count as workloads/
+EXT_DIR = None
+
+
 def folder_of(path):
     """The folder (FOLDERS entry) a repository-relative path belongs to."""
+    if os.path.isabs(path):
+        return "workloads" if EXT_DIR and path.startswith(EXT_DIR + "/") else None
     if path.startswith("libfdt/") or path.startswith("third_party/libfdt/"):
         return "libfdt"
     best = None
@@ -138,7 +145,9 @@ def nm(path):
 def check_calls(root, obj_dir, sources, errors):
     owner = {}
     undef = {}
-    objs = [(s, os.path.join(obj_dir, s + ".o")) for s in sources]
+    # a WORKLOADS=DIR source /d/x.c is compiled to OBJ_DIR/ext/d/x.c.o (the Makefile)
+    objs = [(s, os.path.join(obj_dir, ("ext" if os.path.isabs(s) else "") + s + ".o"))
+            for s in sources]
     fdt_dir = os.path.join(obj_dir, "libfdt")
     if os.path.isdir(fdt_dir):
         objs += [("libfdt/" + o[:-2], os.path.join(fdt_dir, o))
@@ -223,8 +232,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--obj-dir", required=True)
     ap.add_argument("--root", default=".")
+    ap.add_argument("--ext-dir", help="the WORKLOADS=DIR folder (absolute): its sources are "
+                    "checked as workloads/")
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
+    global EXT_DIR
+    EXT_DIR = args.ext_dir.rstrip("/") if args.ext_dir else None
     for s in args.sources:
         if folder_of(s) is None:
             sys.exit(f"check-layering: {s}: in no known folder (add it to FOLDERS and "

@@ -8,8 +8,9 @@
 # include of another folder's header, and a test defined in mm/, each fail, naming the
 # file and the edge.
 # Part 2 (when build/arm64-qemu-virt is built, as make test does first): a copy of the real
-# sources and objects passes; then one forbidden include in percpu/counter.c, and one object
-# in kernel/ that calls a tests/target/ function, must each make it fail.
+# sources and objects passes; then one forbidden include in percpu/counter.c, one object in
+# kernel/ and one of a WORKLOADS=DIR folder that call a tests/target/ function, must each
+# make it fail.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -122,6 +123,15 @@ else
 	expect_fail "real kernel/ calls a tests/target/ function" \
 		"kernel/zz_misuse.c: calls pcpu_selftest_misuse (tests/target/pcpu_alloc_selftest.c)" \
 		"$t/real" obj "${srcs[@]}" kernel/zz_misuse.c
+
+	# a WORKLOADS=DIR folder is checked as workloads/: it may not call a test either
+	mkdir -p "$t/ext" "$t/real/obj/ext$t/ext"
+	printf '%s\n' 'unsigned int pcpu_selftest_misuse(void *pa, const void *foreign);' \
+		'unsigned int my_misuse(void) { return pcpu_selftest_misuse(0, 0); }' >"$t/ext/mine.c"
+	clang --target=aarch64-none-elf -c -o "$t/real/obj/ext$t/ext/mine.c.o" "$t/ext/mine.c"
+	expect_fail "a WORKLOADS=DIR file calls a tests/target/ function" \
+		"$t/ext/mine.c: calls pcpu_selftest_misuse (tests/target/pcpu_alloc_selftest.c): workloads/" \
+		"$t/real" obj --ext-dir "$t/ext" "${srcs[@]}" "$t/ext/mine.c"
 fi
 
 if [ "$fails" -ne 0 ]; then
