@@ -2,6 +2,12 @@
 emulated boards and through U-Boot on QEMU virt: the packaged files themselves, which are
 byte for byte the qemu-virt Images (the image target checks that).
 
+- arm64, the primary Pi 4 proof: build/arm64-rpi4/boot/kernel8.img under -M raspi4b
+  (QEMU 10, the "current" stack) with the real Pi 4 tree bcm2711-rpi-4-b.dtb: 4 Cortex-A72
+  through spin-table, the mini UART (QEMU's second serial port) named by stdout-path, the
+  GIC-400 found in the tree so that percpu-irq runs, LL/SC atomics, no semihosting and no
+  PSCI as on the board: halted after RESULT. Also with boot parameters, percpu-stress
+  and maxcpus=2.
 - arm64: build/arm64-rpi4/boot/kernel8.img under -M raspi3b with the Pi 3 tree (same
   spin-table protocol and mini UART as the Pi 4, 4 cores), and through U-Boot on virt.
   Two of them run without semihosting, as on the board: the run must probe it, find it
@@ -20,6 +26,13 @@ PERCPU = "percpu-counter,percpu-identity,percpu-ops,percpu-irq,smp-lock,smp-barr
 RPI4 = os.path.join("build", "arm64-rpi4", "boot")
 VF2 = os.path.join("build", "riscv64-visionfive2", "boot")
 SCRIPT_ADDR = 0x83000000
+PI4_LOG = [r"Machine model: Raspberry Pi 4 Model B",
+           r"Console: brcm,bcm2835-aux-uart at 0xfe215040 \(stdout-path\)",
+           r"Semihosting: absent, no PSCI: the CPUs halt after the RESULT line",
+           r"Entry: EL2", r"cpu@3: spin-table"]
+PI4_HALT = (r"poweroff: no semihosting and no PSCI in the device tree: the CPUs halt after "
+            r"the RESULT line\nRESULT: PASS\n")
+PI4_GIC = r"smp: idle CPUs wait with GICv2 at 0xff841000"
 
 
 def cases(r):
@@ -28,7 +41,47 @@ def cases(r):
     pi_tree = os.path.join(r.SHARED_DTB, "bcm2837-rpi-3-b.dtb")
     kernel8 = os.path.join(RPI4, "kernel8.img")
     vf2_image = os.path.join(VF2, "Image")
+    pi4_tree = os.path.join(r.SHARED_DTB, "bcm2711-rpi-4-b.dtb")
+
+    def pi4(append, **kw):
+        """kernel8.img on QEMU 10's raspi4b (2 GiB, its only size) with the Pi 4 tree."""
+        return B("arm64", machine="raspi4b", smp=4, mem_mb=2048, dtb=pi4_tree, image=kernel8,
+                 append=append, semihosting=False, halt_after_result=2, stack="current", **kw)
+    skipped = [r"skipped: ", r"CPU\d+: failed to come online"]
     out = [
+        r.Case("board-rpi4-raspi4b",
+               pi4("run=dt,percpu-alloc," + PERCPU),
+               status="halted",
+               expect=PI4_LOG + [r"Memory: \[mem 0x0000000000000000-0x000000003bffffff\] node 0",
+                                 brought(1, 4), r"smp: online CPUs 0-3", PI4_GIC,
+                                 r"percpu: this_cpu ops use LL/SC", r"run: percpu-ops: PASS",
+                                 r"run: percpu-irq:   3 .* ok .* ticks of 1000 us",
+                                 r"run: percpu-irq: PASS", r"run: smp-barrier: PASS",
+                                 PI4_HALT],
+               reject=skipped, timeout=180),
+        # parameters through /chosen/bootargs (QEMU -append rewrites the tree's)
+        r.Case("board-rpi4-raspi4b-params",
+               pi4("percpu_allocator=areamap percpu_alloc=page percpu_chunks=km "
+                   "run=dt,percpu-alloc,percpu-irq no_such_param=1"),
+               status="halted",
+               expect=PI4_LOG + [r"Kernel command line: percpu_allocator=areamap",
+                                 r"percpu: \d+ 4K pages/cpu", r"dynamic allocator areamap, km chunks",
+                                 r"no_such_param", brought(1, 4),
+                                 r"run: percpu-irq: PASS", PI4_HALT],
+               reject=skipped, timeout=180),
+        r.Case("board-rpi4-raspi4b-stress",
+               pi4("run=percpu-stress"),
+               status="halted",
+               expect=PI4_LOG + [brought(1, 4), r"run: percpu-stress: PASS", PI4_HALT],
+               reject=skipped + [r"[1-9]\d* zero / ", r"/ [1-9]\d* pattern errors"],
+               timeout=240),
+        r.Case("board-rpi4-raspi4b-maxcpus2",
+               pi4("maxcpus=2 run=dt," + PERCPU),
+               status="halted",
+               expect=PI4_LOG + [brought(1, 2), r"smp: online CPUs 0-1$",
+                                 r"pcpu-alloc: \[0\] 0 \[0\] 1 \[0\] 2 \[0\] 3",
+                                 r"run: percpu-irq: PASS", PI4_HALT],
+               reject=skipped, timeout=180),
         r.Case("board-rpi4-image-raspi3b",
                B("arm64", machine="raspi3b", smp=4, mem_mb=1024, dtb=pi_tree,
                  image=kernel8, append="run=dt," + PERCPU),

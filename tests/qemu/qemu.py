@@ -15,14 +15,37 @@ UBOOT = {
     "riscv64": "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin",
 }
 RISCV_UBOOT_LOAD = 0x84000000
+CACHE = os.environ.get("PCPURT_CACHE", "/var/cache/pcpurt")
+# the "current" stack (QEMU 10, Debian 13) until branch e-stack's Stack class lands: its
+# QEMU started through the tree's own loader and libraries, its firmware and modules
+TRIXIE = os.path.join(CACHE, "trixie")
+
+
+def stack_prefix(stack, arch):
+    """The command that starts QEMU for arch on stack "bookworm" (/usr) or "current"."""
+    prog = "qemu-system-aarch64" if arch == "arm64" else "qemu-system-riscv64"
+    if stack == "bookworm":
+        return [prog]
+    libs = ":".join(os.path.join(TRIXIE, d) for d in ("lib/x86_64-linux-gnu",
+                                                       "usr/lib/x86_64-linux-gnu"))
+    return [os.path.join(TRIXIE, "lib64/ld-linux-x86-64.so.2"), "--library-path", libs,
+            os.path.join(TRIXIE, "usr/bin", prog), "-L", os.path.join(TRIXIE, "usr/share/qemu")]
+
+
+def stack_env(stack):
+    env = dict(os.environ)
+    if stack != "bookworm":
+        env["QEMU_MODULE_DIR"] = os.path.join(TRIXIE, "usr/lib/x86_64-linux-gnu/qemu")
+    return env
 
 
 class Boot:
     def __init__(self, arch, build="qemu-virt", smp=1, nodes=1, dist=None, mem_mb=1024,
                  append="", how="image", dtb=None, cpu=None, machine_opts=(), extra=(),
                  node_cpus=None, machine="virt", semihosting=True, halt_after_result=None,
-                 image=None, uboot_cmds=None, memless=()):
+                 image=None, uboot_cmds=None, memless=(), stack="bookworm"):
         self.arch = arch
+        self.stack = stack
         self.build_dir = os.path.join("build", f"{arch}-{build}")
         self.smp = smp
         self.nodes = nodes
@@ -84,11 +107,11 @@ class Boot:
             mopts.append(f"dumpdtb={dumpdtb}")
         m = ",".join([self.machine] + mopts)
         if self.arch == "arm64":
-            cmd = ["qemu-system-aarch64", "-M", m, "-cpu", self.cpu or "cortex-a72"]
+            cmd = stack_prefix(self.stack, "arm64") + ["-M", m, "-cpu", self.cpu or "cortex-a72"]
             if self.semihosting:
                 cmd += ["-semihosting-config", "enable=on,target=native"]
         else:
-            cmd = ["qemu-system-riscv64", "-M", m, "-bios", "default"]
+            cmd = stack_prefix(self.stack, "riscv64") + ["-M", m, "-bios", "default"]
             if self.cpu:
                 cmd += ["-cpu", self.cpu]
         # -nic none: no default network card, so QEMU needs no option ROM (ipxe-qemu)
@@ -138,7 +161,7 @@ def split_cpus(smp, nodes):
 
 def dump_dtb(boot, path):
     """Write the tree QEMU would generate for this boot to `path`."""
-    subprocess.run(boot.command(dumpdtb=path), check=True, stdout=subprocess.DEVNULL,
+    subprocess.run(boot.command(dumpdtb=path), env=stack_env(boot.stack), check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL, timeout=60)
     return path
 
@@ -148,7 +171,7 @@ def run(boot, timeout, log_path=None):
     cmd = boot.command()
     start = time.monotonic()
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+                         stderr=subprocess.STDOUT, env=stack_env(boot.stack))
     out = bytearray()
     script = boot.uboot_script() if boot.how == "uboot" else []
     sent_stop = False
