@@ -3,6 +3,7 @@
 #   make [ARCH=arm64|riscv64] [PLATFORM=qemu-virt|rpi4|visionfive2]   build the image
 #   make ... WORKLOADS=DIR       also build DIR/*.c (your own workloads) into the image
 #   make image PLATFORM=rpi4|visionfive2                               files for the card
+#   make sdimage PLATFORM=rpi4                                         the card (U-Boot)
 #   make run / make debug                                              boot it in QEMU
 #   make test                                                          every test
 #   make test-host / make test-qemu / make fuzz / make bench
@@ -87,7 +88,7 @@ EXT_OBJS := $(patsubst $(EXT_DIR)/%.c,$(OBJ)/ext$(EXT_DIR)/%.c.o,$(EXT_SRCS))
 OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
 	   $(OBJ)/version.o $(EXT_OBJS)
 
-.PHONY: all image images run debug test test-host test-qemu fuzz bench clean deps libfdt help
+.PHONY: all image sdimage images run debug test test-host test-qemu fuzz bench clean deps libfdt help
 all: $(O)/pcpurt.elf $(O)/Image
 
 # Flags live in these files: a change to them rebuilds everything.
@@ -179,6 +180,15 @@ ifneq ($(PLATFORM_CMP),)
 endif
 	@echo "  READY   $(O)/boot/ (or $(O)/Image)"
 
+# make sdimage: an SD-card image with the platform's boot files (PLATFORM_SDIMAGE)
+sdimage: image
+ifeq ($(PLATFORM_SDIMAGE),)
+	@echo "sdimage: PLATFORM $(PLATFORM) has no SD-card image (rpi4 has)"; exit 1
+else
+	$(Q)$(MAKE) --no-print-directory $(PLATFORM_SDIMAGE)
+	@echo "  READY   $(PLATFORM_SDIMAGE)"
+endif
+
 # ---- QEMU ------------------------------------------------------------------------------
 # make run [ARCH=..] [SMP=4] [NODES=2] [APPEND="run=..."] [BOOT_ARGS="--uboot"]
 SMP	  ?= 4
@@ -222,7 +232,7 @@ fuzz: deps-check $(HOST_FUZZ_BINS)
 images: deps-check
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
-	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=rpi4 image
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=rpi4 sdimage
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=visionfive2 image
 
 test-qemu: images

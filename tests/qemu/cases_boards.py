@@ -7,7 +7,11 @@ byte for byte the qemu-virt Images (the image target checks that).
   through spin-table, the mini UART (QEMU's second serial port) named by stdout-path, the
   GIC-400 found in the tree so that percpu-irq runs, LL/SC atomics, no semihosting and no
   PSCI as on the board: halted after RESULT. Also with boot parameters, percpu-stress
-  and maxcpus=2.
+  and maxcpus=2. And the card a Pi 4 user with U-Boot writes (make sdimage): Debian's
+  u-boot-rpi (rpi_arm64) started as the kernel with the Pi 4 tree, finding boot.scr on
+  build/arm64-rpi4/sdcard.img (-sd), which loads kernel8.img and boots it with booti on
+  the tree U-Boot was given (the firmware's, on the board), bootargs taken from its
+  /chosen (cmdline.txt on the board, -append here).
 - arm64: build/arm64-rpi4/boot/kernel8.img under -M raspi3b with the Pi 3 tree (same
   spin-table protocol and mini UART as the Pi 4, 4 cores), and through U-Boot on virt.
   Two of them run without semihosting, as on the board: the run must probe it, find it
@@ -18,12 +22,14 @@ byte for byte the qemu-virt Images (the image target checks that).
   (hart 0 an E51 monitor core without MMU, harts 1-4 U54, like the JH7110's S7 + 4 U74;
   console sifive,uart0), and through U-Boot on virt running the packaged boot.scr.
   sifive_u has no poweroff device (only gpio-restart): the run ends halted after RESULT.
-Run `make image PLATFORM=rpi4` and `make image PLATFORM=visionfive2` first.
+Run `make sdimage PLATFORM=rpi4` and `make image PLATFORM=visionfive2` first.
 """
 import os
 
 PERCPU = "percpu-counter,percpu-identity,percpu-ops,percpu-irq,smp-lock,smp-barrier"
 RPI4 = os.path.join("build", "arm64-rpi4", "boot")
+RPI4_SD = os.path.join("build", "arm64-rpi4", "sdcard.img")
+RPI4_UBOOT = os.path.join("build", "arm64-rpi4", "sd", "u-boot.bin")   # the card's copy
 VF2 = os.path.join("build", "riscv64-visionfive2", "boot")
 SCRIPT_ADDR = 0x83000000
 PI4_LOG = [r"Machine model: Raspberry Pi 4 Model B",
@@ -44,15 +50,17 @@ def cases(r):
     pi4_tree = os.path.join(r.SHARED_DTB, "bcm2711-rpi-4-b.dtb")
 
     def pi4(append, **kw):
-        """kernel8.img on QEMU 10's raspi4b (2 GiB, its only size) with the Pi 4 tree."""
-        return B("arm64", machine="raspi4b", smp=4, mem_mb=2048, dtb=pi4_tree, image=kernel8,
-                 append=append, semihosting=False, halt_after_result=2, stack="current", **kw)
+        """kernel8.img (or kw's image) on QEMU 10's raspi4b (2 GiB, its only size) with the
+        Pi 4 tree, no semihosting: halted 2 s after RESULT."""
+        kw.setdefault("image", kernel8)
+        return B("arm64", machine="raspi4b", smp=4, mem_mb=2048, dtb=pi4_tree, append=append,
+                 semihosting=False, halt_after_result=2, stack="current", **kw)
     skipped = [r"skipped: ", r"CPU\d+: failed to come online"]
     out = [
         r.Case("board-rpi4-raspi4b",
                pi4("run=dt,percpu-alloc," + PERCPU),
                status="halted",
-               expect=PI4_LOG + [r"Memory: \[mem 0x0000000000000000-0x000000003bffffff\] node 0",
+               expect=PI4_LOG + [r"Memory: \[mem 0x0+-0x0+3bffffff\] node 0",
                                  brought(1, 4), r"smp: online CPUs 0-3", PI4_GIC,
                                  r"percpu: this_cpu ops use LL/SC", r"run: percpu-ops: PASS",
                                  r"run: percpu-irq:   3 .* ok .* ticks of 1000 us",
@@ -65,8 +73,9 @@ def cases(r):
                    "run=dt,percpu-alloc,percpu-irq no_such_param=1"),
                status="halted",
                expect=PI4_LOG + [r"Kernel command line: percpu_allocator=areamap",
-                                 r"percpu: \d+ 4K pages/cpu", r"dynamic allocator areamap, km chunks",
-                                 r"no_such_param", brought(1, 4),
+                                 r"percpu: \d+ 4K pages/cpu",
+                                 r"dynamic allocator areamap, km chunks",
+                                 r'unknown parameter "no_such_param" ignored', brought(1, 4),
                                  r"run: percpu-irq: PASS", PI4_HALT],
                reject=skipped, timeout=180),
         r.Case("board-rpi4-raspi4b-stress",
@@ -82,6 +91,20 @@ def cases(r):
                                  r"pcpu-alloc: \[0\] 0 \[0\] 1 \[0\] 2 \[0\] 3",
                                  r"run: percpu-irq: PASS", PI4_HALT],
                reject=skipped, timeout=180),
+        # U-Boot's boot scan runs boot.scr from the card (QEMU puts -sd on the Arasan
+        # controller mmc@7e300000, U-Boot's mmc 0; the board's slot is EMMC2, mmc 1)
+        r.Case("board-rpi4-sdcard-uboot-raspi4b",
+               pi4("run=dt,percpu-alloc," + PERCPU, image=RPI4_UBOOT,
+                   extra=["-drive", f"if=sd,format=raw,file={RPI4_SD},snapshot=on"]),
+               status="halted",
+               expect=[r"MMC:   mmc@7e300000: 0, mmc@7e340000: 1",
+                       r"Booting bootflow 'mmc@7e300000\.bootdev\.part_1' with script",
+                       r"pcpurt: boot script", r"\d+ bytes read",
+                       r"pcpurt: booti 0x0*80000 - 8000000, bootargs: run=dt,percpu-alloc,",
+                       r"Starting kernel"] + PI4_LOG +
+                      [r"Kernel command line: run=dt,percpu-alloc,", brought(1, 4), PI4_GIC,
+                       r"run: percpu-irq: PASS", r"run: smp-barrier: PASS", PI4_HALT],
+               reject=skipped, timeout=240),
         r.Case("board-rpi4-image-raspi3b",
                B("arm64", machine="raspi3b", smp=4, mem_mb=1024, dtb=pi_tree,
                  image=kernel8, append="run=dt," + PERCPU),

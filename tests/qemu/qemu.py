@@ -161,8 +161,8 @@ def split_cpus(smp, nodes):
 
 def dump_dtb(boot, path):
     """Write the tree QEMU would generate for this boot to `path`."""
-    subprocess.run(boot.command(dumpdtb=path), env=stack_env(boot.stack), check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=60)
+    subprocess.run(boot.command(dumpdtb=path), env=stack_env(boot.stack), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
     return path
 
 
