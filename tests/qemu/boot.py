@@ -2,6 +2,7 @@
 """boot.py - boot pcpurt in QEMU interactively (make run / make debug).
 
   tests/qemu/boot.py ARCH [--smp N] [--nodes N] [--append "..."] [--uboot] [--gdb] [--elf]
+             [--stack bookworm|current]
 """
 import argparse
 import os
@@ -22,15 +23,18 @@ def main():
     ap.add_argument("--uboot", action="store_true", help="boot through U-Boot (type booti)")
     ap.add_argument("--elf", action="store_true", help="start the ELF, not the Image")
     ap.add_argument("--gdb", action="store_true", help="wait for gdb on :1234")
+    ap.add_argument("--stack", default=os.environ.get("STACK", "bookworm"),
+                    choices=qemu.Stack.NAMES, help="Debian 12's QEMU or the current one")
     args, extra = ap.parse_known_args()
     how = "uboot" if args.uboot else "elf" if args.elf else "image"
     b = qemu.Boot(args.arch, build=args.build, smp=args.smp, nodes=args.nodes,
-                  mem_mb=args.mem, append=args.append, how=how, extra=extra)
+                  mem_mb=args.mem, append=args.append, how=how, extra=extra,
+                  stack=args.stack)
     cmd = b.command(gdb=args.gdb)
     if how == "uboot":
         print("At the U-Boot prompt type:\n  " + "\n  ".join(b.uboot_script()), flush=True)
     print("+ " + " ".join(cmd), flush=True)
-    os.execvp(cmd[0], cmd)
+    os.execvpe(cmd[0], cmd, b.stack.env())
 
 
 if __name__ == "__main__":
