@@ -25,6 +25,7 @@ byte for byte the qemu-virt Images (the image target checks that).
 Run `make sdimage PLATFORM=rpi4` and `make image PLATFORM=visionfive2` first.
 """
 import os
+import subprocess
 
 PERCPU = "percpu-counter,percpu-identity,percpu-ops,percpu-irq,smp-lock,smp-barrier"
 RPI4 = os.path.join("build", "arm64-rpi4", "boot")
@@ -39,6 +40,16 @@ PI4_LOG = [r"Machine model: Raspberry Pi 4 Model B",
 PI4_HALT = (r"poweroff: no semihosting and no PSCI in the device tree: the CPUs halt after "
             r"the RESULT line\nRESULT: PASS\n")
 PI4_GIC = r"smp: idle CPUs wait with GICv2 at 0xff841000"
+
+
+def uboot_rpi(suite):
+    """A prepare step: boot Debian's u-boot-rpi of `suite` (scripts/u-boot-rpi.sh fetches it
+    once into the cache and prints its rpi_arm64 u-boot.bin)."""
+    def prepare(case):
+        out = subprocess.run(["scripts/u-boot-rpi.sh", suite], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout
+        case.boot.image_path = out.strip()
+    return prepare
 
 
 def cases(r):
@@ -104,6 +115,18 @@ def cases(r):
                        r"Starting kernel"] + PI4_LOG +
                       [r"Kernel command line: run=dt,percpu-alloc,", brought(1, 4), PI4_GIC,
                        r"run: percpu-irq: PASS", r"run: smp-barrier: PASS", PI4_HALT],
+               reject=skipped, timeout=240),
+        # the same card with Debian 12's U-Boot 2023.01 (distro boot instead of bootflow)
+        r.Case("board-rpi4-sdcard-uboot2023-raspi4b",
+               pi4("run=dt,percpu-irq", image=None,
+                   extra=["-drive", f"if=sd,format=raw,file={RPI4_SD},snapshot=on"]),
+               prepare=uboot_rpi("bookworm"),
+               status="halted",
+               expect=[r"Scanning mmc 0:1\.\.\.", r"Found U-Boot script /boot\.scr",
+                       r"pcpurt: boot script",
+                       r"pcpurt: booti 0x0*80000 - 8000000, bootargs: run=dt,percpu-irq",
+                       r"Starting kernel"] + PI4_LOG +
+                      [brought(1, 4), PI4_GIC, r"run: percpu-irq: PASS", PI4_HALT],
                reject=skipped, timeout=240),
         r.Case("board-rpi4-image-raspi3b",
                B("arm64", machine="raspi3b", smp=4, mem_mb=1024, dtb=pi_tree,
