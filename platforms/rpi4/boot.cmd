@@ -9,16 +9,19 @@
 # found it. The script loads kernel8.img from that partition and starts it with booti on the
 # firmware's tree. Boot parameters: cmdline.txt as without U-Boot (the firmware's
 # /chosen/bootargs), or pcpurt_args from the U-Boot prompt (setenv pcpurt_args 'run=dt').
+# Run by hand (source), it defaults to mmc 1:1: on the board U-Boot numbers the Arasan
+# controller (Wi-Fi) mmc 0 and EMMC2, the SD slot, mmc 1.
 
 echo "pcpurt: boot script"
 if test -z "${kernel_addr_r}"; then setenv kernel_addr_r 0x00080000; fi
 if test -z "${devtype}"; then setenv devtype mmc; fi
-if test -z "${devnum}"; then setenv devnum 0; fi
+if test -z "${devnum}"; then setenv devnum 1; fi
 if test -z "${distro_bootpart}"; then setenv distro_bootpart 1; fi
 
 setenv pcpurt_fdt ${fdt_addr}
 if test -z "${pcpurt_fdt}"; then setenv pcpurt_fdt ${fdtcontroladdr}; fi
 
+echo "pcpurt: kernel8.img from ${devtype} ${devnum}:${distro_bootpart}, tree at ${pcpurt_fdt}"
 load ${devtype} ${devnum}:${distro_bootpart} ${kernel_addr_r} kernel8.img || exit
 
 if test -n "${pcpurt_args}"; then

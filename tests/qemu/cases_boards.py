@@ -110,7 +110,8 @@ def cases(r):
                status="halted",
                expect=[r"MMC:   mmc@7e300000: 0, mmc@7e340000: 1",
                        r"Booting bootflow 'mmc@7e300000\.bootdev\.part_1' with script",
-                       r"pcpurt: boot script", r"\d+ bytes read",
+                       r"pcpurt: boot script",
+                       r"pcpurt: kernel8.img from mmc 0:1, tree at 8000000", r"\d+ bytes read",
                        r"pcpurt: booti 0x0*80000 - 8000000, bootargs: run=dt,percpu-alloc,",
                        r"Starting kernel"] + PI4_LOG +
                       [r"Kernel command line: run=dt,percpu-alloc,", brought(1, 4), PI4_GIC,
@@ -123,7 +124,7 @@ def cases(r):
                prepare=uboot_rpi("bookworm"),
                status="halted",
                expect=[r"Scanning mmc 0:1\.\.\.", r"Found U-Boot script /boot\.scr",
-                       r"pcpurt: boot script",
+                       r"pcpurt: boot script", r"pcpurt: kernel8.img from mmc 0:1",
                        r"pcpurt: booti 0x0*80000 - 8000000, bootargs: run=dt,percpu-irq",
                        r"Starting kernel"] + PI4_LOG +
                       [brought(1, 4), PI4_GIC, r"run: percpu-irq: PASS", PI4_HALT],
