@@ -78,6 +78,22 @@ def cases(r):
                                  r"run: percpu-irq: PASS", r"run: smp-barrier: PASS",
                                  PI4_HALT],
                reject=skipped, timeout=180),
+        # no run=: every registered test, and the registry walk that checks each one ran
+        r.Case("board-rpi4-raspi4b-default",
+               pi4(""),
+               status="halted",
+               expect=PI4_LOG + [brought(1, 4), r"run: percpu-irq: PASS", r"run: mmu-walk: PASS",
+                                 r"run: (\d+) of \1 registered tests ran, \1 passed",
+                                 PI4_HALT],
+               reject=skipped, timeout=180),
+        # a panic on a secondary CPU: the board has no way out but the halt
+        r.Case("board-rpi4-raspi4b-panic-secondary",
+               pi4("run=panic-secondary"),
+               status="halted", result="FAIL",
+               expect=PI4_LOG + [r"PANIC: CPU3: .*undefined instruction",
+                                 r"the CPUs halt after the RESULT line\n"
+                                 r"RESULT: FAIL panic: "],
+               timeout=120),
         # parameters through /chosen/bootargs (QEMU -append rewrites the tree's)
         r.Case("board-rpi4-raspi4b-params",
                pi4("percpu_allocator=areamap percpu_alloc=page percpu_chunks=km "
