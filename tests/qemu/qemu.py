@@ -100,7 +100,7 @@ class Boot:
     def __init__(self, arch, build="qemu-virt", smp=1, nodes=1, dist=None, mem_mb=1024,
                  append="", how="image", dtb=None, cpu=None, machine_opts=(), extra=(),
                  node_cpus=None, machine="virt", semihosting=True, halt_after_result=None,
-                 image=None, uboot_cmds=None, memless=(), stack="bookworm"):
+                 image=None, uboot_cmds=None, memless=(), stack="bookworm", load_addr=None):
         self.arch = arch
         self.stack = get_stack(stack)
         self.build_dir = os.path.join("build", f"{arch}-{build}")
@@ -124,6 +124,9 @@ class Boot:
         self.halt_after_result = halt_after_result
         self.image_path = image          # a file other than <build>/Image (board packaging)
         self.uboot_cmds = uboot_cmds     # U-Boot commands instead of the default booti ones
+        # how="image" on riscv: load the Image at this address, not QEMU's 2 MiB after the
+        # firmware (an ELF wrapper whose entry QEMU hands OpenSBI's fw_dynamic as next_addr)
+        self.load_addr = load_addr
 
     def image(self):
         if self.image_path:
@@ -184,7 +187,10 @@ class Boot:
                 cmd += ["-kernel", self.stack.uboot("riscv64"), "-device",
                         f"loader,file={self.image()},addr={RISCV_UBOOT_LOAD:#x},force-raw=on"]
         else:
-            cmd += ["-kernel", self.image()]
+            kernel = self.image()
+            if self.load_addr is not None:
+                kernel = image_at(kernel, self.load_addr)
+            cmd += ["-kernel", kernel]
             if self.append and self.how != "elf":
                 cmd += ["-append", self.append]
         if self.dtb:
@@ -204,6 +210,29 @@ class Boot:
         else:
             cmds += [f"booti {RISCV_UBOOT_LOAD:#x} - ${{fdtcontroladdr}}"]
         return cmds
+
+
+def image_at(image, addr):
+    """An ELF file holding the riscv64 Image as one segment loaded and entered at `addr`
+    (made next to the Image by ld.lld when missing or older). Given to -kernel, QEMU loads it
+    there and puts `addr` in OpenSBI's fw_dynamic info as the next stage; a raw Image goes to
+    the first 2 MiB boundary after the firmware file, 0x80200000, where OpenSBI 1.6's own
+    per-hart data reaches from 108 harts on."""
+    out = f"{image}-at-{addr:#x}.elf"
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(image):
+        return out
+    script = out + ".ld"
+    with open(script, "w") as f:
+        f.write("PHDRS { image PT_LOAD FLAGS(7); }\n"
+                f"SECTIONS {{ . = {addr:#x}; .image : {{ *(.data) }} :image }}\n"
+                f"ENTRY({addr:#x})\n")
+    # -b binary names the input's symbols after its path: link from its folder
+    subprocess.run(["ld.lld", "-m", "elf64lriscv", "-T", os.path.abspath(script), "-b", "binary",
+                    os.path.basename(image), "-o", os.path.abspath(out) + ".tmp"],
+                   cwd=os.path.dirname(image) or ".", check=True)
+    os.replace(out + ".tmp", out)
+    os.remove(script)
+    return out
 
 
 def split_cpus(smp, nodes):

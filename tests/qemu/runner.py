@@ -6,6 +6,9 @@ A configuration passes when QEMU exits (no timeout) with the expected status and
 has the expected RESULT line and every expected pattern. Logs go to build/qemu-tests/.
 
   tests/qemu/runner.py [-k SUBSTRING] [-j JOBS] [--list]
+
+Cases named <case>@current boot on Debian 13's QEMU 10, OpenSBI 1.6 and U-Boot 2025.01
+(qemu.Stack, scripts/stack-current.sh); the others on Debian 12's (-k @current picks them).
 """
 import argparse
 import concurrent.futures as cf
@@ -350,6 +353,11 @@ def with_current_stack(cases):
         c = copy.deepcopy(by_name[name])
         c.boot.stack = qemu.get_stack("current")
         c.name = name + "@current"
+        # the copy shows it ran on the current stack's firmware, where the log shows any
+        if c.boot.arch == "riscv64":
+            c.expect.append(r"^OpenSBI v1\.6")
+        if c.boot.how == "uboot":
+            c.expect.append(r"^U-Boot 2025\.01")
         out.append(c)
     return out
 
