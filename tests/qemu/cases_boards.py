@@ -46,10 +46,18 @@ def uboot_rpi(suite):
     """A prepare step: boot Debian's u-boot-rpi of `suite` (scripts/u-boot-rpi.sh fetches it
     once into the cache and prints its rpi_arm64 u-boot.bin)."""
     def prepare(case):
+        need_sdcard(case)
         out = subprocess.run(["scripts/u-boot-rpi.sh", suite], check=True,
                              stdout=subprocess.PIPE, text=True).stdout
         case.boot.image_path = out.strip()
     return prepare
+
+
+def need_sdcard(case):
+    """A prepare step: the card and its U-Boot must have been made."""
+    for f in (RPI4_SD, RPI4_UBOOT):
+        if not os.path.exists(f):
+            raise RuntimeError(f"no {f}: run make sdimage PLATFORM=rpi4 (or make images)")
 
 
 def cases(r):
@@ -123,7 +131,7 @@ def cases(r):
         r.Case("board-rpi4-sdcard-uboot-raspi4b",
                pi4("run=dt,percpu-alloc," + PERCPU, image=RPI4_UBOOT,
                    extra=["-drive", f"if=sd,format=raw,file={RPI4_SD},snapshot=on"]),
-               status="halted",
+               prepare=need_sdcard, status="halted",
                expect=[r"MMC:   mmc@7e300000: 0, mmc@7e340000: 1",
                        r"Booting bootflow 'mmc@7e300000\.bootdev\.part_1' with script",
                        r"pcpurt: boot script",
