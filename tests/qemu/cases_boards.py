@@ -25,6 +25,7 @@ byte for byte the qemu-virt Images (the image target checks that).
 Run `make sdimage PLATFORM=rpi4` and `make image PLATFORM=visionfive2` first.
 """
 import os
+import shutil
 import subprocess
 
 PERCPU = "percpu-counter,percpu-identity,percpu-ops,percpu-irq,smp-lock,smp-barrier"
@@ -58,6 +59,28 @@ def need_sdcard(case):
     for f in (RPI4_SD, RPI4_UBOOT):
         if not os.path.exists(f):
             raise RuntimeError(f"no {f}: run make sdimage PLATFORM=rpi4 (or make images)")
+
+
+def memory_2gb_card(case):
+    """A prepare step: a copy of the card whose boot.scr (tests/qemu/rpi4-memory.cmd) gives
+    pcpurt the memory of a 2 GB board, kernel8.img added as a uImage for bootm."""
+    need_sdcard(case)
+    card = os.path.join("build", "qemu-tests", case.name + ".sd.img")
+    uimg = os.path.join("build", "qemu-tests", case.name + ".uimg")
+    scr = os.path.join("build", "qemu-tests", case.name + ".scr")
+    shutil.copyfile(RPI4_SD, card)
+    quiet = {"check": True, "stdout": subprocess.DEVNULL}
+    subprocess.run(["mkimage", "-A", "arm64", "-O", "linux", "-T", "kernel", "-C", "none",
+                    "-a", "0x200000", "-e", "0x200000", "-n", "pcpurt",
+                    "-d", os.path.join(RPI4, "kernel8.img"), uimg], **quiet)
+    subprocess.run(["mkimage", "-A", "arm64", "-O", "linux", "-T", "script", "-C", "none",
+                    "-d", os.path.join(os.path.dirname(__file__), "rpi4-memory.cmd"), scr],
+                   **quiet)
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    for src, name in ((uimg, "pcpurt.uimg"), (scr, "boot.scr")):
+        subprocess.run(["mcopy", "-o", "-i", card + "@@1M", src, "::/" + name], env=env,
+                       check=True)
+    case.boot.extra = ["-drive", f"if=sd,format=raw,file={card}"]
 
 
 def cases(r):
@@ -140,6 +163,22 @@ def cases(r):
                        r"Starting kernel"] + PI4_LOG +
                       [r"Kernel command line: run=dt,percpu-alloc,", brought(1, 4), PI4_GIC,
                        r"run: percpu-irq: PASS", r"run: smp-barrier: PASS", PI4_HALT],
+               reject=skipped, timeout=240),
+        # /memory as the firmware of a 2 GB board writes it: two ranges, the second GiB
+        # (real RAM under QEMU, which itself tells of the first 948 MiB only)
+        r.Case("board-rpi4-sdcard-memory-2gb-raspi4b",
+               pi4("run=dt,percpu-identity,percpu-page-walk,percpu-irq,percpu-stress",
+                   image=RPI4_UBOOT),
+               prepare=memory_2gb_card, status="halted",
+               expect=[r"pcpurt test: /memory of a 2 GB Pi 4",
+                       r"reg = <0x00000000 0x00000000 0x3b400000 0x00000000 0x40000000 "
+                       r"0x40000000>", r"Starting kernel"] + PI4_LOG +
+                      [r"Memory: \[mem 0x0+-0x0+3b3fffff\] node 0",
+                       r"Memory: \[mem 0x0+40000000-0x0+7fffffff\] node 0",
+                       brought(1, 4), r"percpu-identity:   3 .* unit 0x7ff[0-9a-f]{5} node 0",
+                       r"run: percpu-identity: PASS",
+                       r"run: percpu-page-walk: PASS", r"run: percpu-irq: PASS",
+                       r"run: percpu-stress: PASS", PI4_HALT],
                reject=skipped, timeout=240),
         # the same card with Debian 12's U-Boot 2023.01 (distro boot instead of bootflow)
         r.Case("board-rpi4-sdcard-uboot2023-raspi4b",
