@@ -259,6 +259,6 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile
 
 -include $(OBJS:.o=.d)
