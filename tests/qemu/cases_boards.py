@@ -41,6 +41,11 @@ PI4_LOG = [r"Machine model: Raspberry Pi 4 Model B",
 PI4_HALT = (r"poweroff: no semihosting and no PSCI in the device tree: the CPUs halt after "
             r"the RESULT line\nRESULT: PASS\n")
 PI4_GIC = r"smp: idle CPUs wait with GICv2 at 0xff841000"
+# what the Pi 4 firmware puts before cmdline.txt in /chosen/bootargs (a 4 GB board)
+PI4_FW_WORDS = ("coherent_pool=1M 8250.nr_uarts=1 snd_bcm2835.enable_analog_audio=0 "
+                "snd_bcm2835.enable_hdmi=1 snd_bcm2835.enable_headphones=0 bcm2708_fb.fbwidth=0 "
+                "bcm2708_fb.fbheight=0 bcm2708_fb.fbswap=1 smsc95xx.macaddr=DC:A6:32:00:00:01 "
+                "vc_mem.mem_base=0x3ec00000 vc_mem.mem_size=0x40000000")
 
 
 def uboot_rpi(suite):
@@ -135,6 +140,15 @@ def cases(r):
                                  r"dynamic allocator areamap, km chunks",
                                  r'unknown parameter "no_such_param" ignored', brought(1, 4),
                                  r"run: percpu-irq: PASS", PI4_HALT],
+               reject=skipped, timeout=180),
+        # cmdline.txt as the Pi 4 firmware hands it over: its own words first, each reported
+        # and ignored, the user's after them
+        r.Case("board-rpi4-raspi4b-firmware-words",
+               pi4(PI4_FW_WORDS + "  run=dt,percpu-irq"),
+               status="halted",
+               expect=PI4_LOG + [r'unknown parameter "vc_mem\.mem_size" ignored',
+                                 brought(1, 4), r"run: percpu-irq: PASS", PI4_HALT],
+               counts={r'^WARNING: boot: unknown parameter "\S+" ignored$': 11},
                reject=skipped, timeout=180),
         r.Case("board-rpi4-raspi4b-stress",
                pi4("run=percpu-stress"),
