@@ -1,6 +1,7 @@
-"""cases_stacks.py - cases for one QEMU stack only (the shared ones are ON_BOTH_STACKS in
-runner.py): the hart counts each OpenSBI serves under QEMU virt, arm64 at 64 CPUs with each
-CPU model and entry level on both stacks.
+"""cases_stacks.py - cases about the two QEMU stacks (Debian 12's, and the current one: names
+ending in @current; the copies of runner.py's cases are its ON_BOTH_STACKS): the hart counts
+each OpenSBI serves under QEMU virt, the VisionFive 2 card through each U-Boot, arm64 at 64
+CPUs with each CPU model and entry level.
 
 - OpenSBI 1.6 (current stack) places its per-hart data after itself and its heap grows with
   the square of the hart count: from 108 harts on it reaches 0x80200000, where QEMU loads a
@@ -25,8 +26,6 @@ HIGH = 0x80400000
 # percpu-irq is left out at 64 CPUs, as in runner.py's smp64 cases
 PERCPU64 = PERCPU.replace("percpu-irq,", "")
 STACKS = (("bookworm", ""), ("current", "@current"))
-
-
 VF2_BOOT = os.path.join("build", "riscv64-visionfive2", "boot")
 
 
