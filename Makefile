@@ -252,7 +252,7 @@ test: deps-check
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)$(MAKE) --no-print-directory test-qemu
 
-bench: deps-check
+bench: deps-check stack-current
 	$(Q)$(MAKE) --no-print-directory bench-run
 
 clean:

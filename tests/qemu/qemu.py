@@ -100,7 +100,8 @@ class Boot:
     def __init__(self, arch, build="qemu-virt", smp=1, nodes=1, dist=None, mem_mb=1024,
                  append="", how="image", dtb=None, cpu=None, machine_opts=(), extra=(),
                  node_cpus=None, machine="virt", semihosting=True, halt_after_result=None,
-                 image=None, uboot_cmds=None, memless=(), stack="bookworm", load_addr=None):
+                 image=None, uboot_cmds=None, memless=(), stack="bookworm", load_addr=None,
+                 disk=None):
         self.arch = arch
         self.stack = get_stack(stack)
         self.build_dir = os.path.join("build", f"{arch}-{build}")
@@ -127,6 +128,9 @@ class Boot:
         # how="image" on riscv: load the Image at this address, not QEMU's 2 MiB after the
         # firmware (an ELF wrapper whose entry QEMU hands OpenSBI's fw_dynamic as next_addr)
         self.load_addr = load_addr
+        # a raw disk image on virtio-blk (virt); with how="uboot" the Image is then not put in
+        # memory: U-Boot loads it from the disk
+        self.disk = disk
 
     def image(self):
         if self.image_path:
@@ -180,7 +184,12 @@ class Boot:
         if self.machine.startswith("raspi"):
             # the Pi trees name the mini UART (QEMU's second serial port) as the console
             cmd += ["-serial", "null", "-serial", "mon:stdio"]
-        if self.how == "uboot":
+        if self.disk:
+            cmd += ["-drive", f"file={self.disk},if=none,format=raw,id=disk0",
+                    "-device", "virtio-blk-device,drive=disk0"]
+        if self.how == "uboot" and self.disk:
+            cmd += ["-bios" if self.arch == "arm64" else "-kernel", self.stack.uboot(self.arch)]
+        elif self.how == "uboot":
             if self.arch == "arm64":
                 cmd += ["-bios", self.stack.uboot("arm64"), "-kernel", self.image()]
             else:
