@@ -5,8 +5,8 @@
  *   pcpu-layout [--static N] [--reserved N] [--dyn N] [--atom N] [--boot-hwid X]
  *               [--arch arm64|riscv64] [--svg OUT.svg] FILE.dtb
  *
- * The same code as the runtime does the work: dt_check() and dt_parse() (boot/dt*.c over
- * libfdt) read the tree, cpu_map_build() (boot/cpu_map.c) numbers the CPUs with the boot
+ * The same code as the runtime does the work: dt_check() and dt_parse() (drivers/of/dt*.c over
+ * libfdt) read the tree, cpu_map_build() (kernel/cpu_map.c) numbers the CPUs with the boot
  * CPU first, and pcpu_build_alloc_info() (percpu/alloc_info.c) lays out the first chunk with
  * CPU distances from cpu_map_distance(). Standard output gets exactly the runtime's lines:
  * "percpu: Embedded ..." then the "pcpu-alloc: ..." lines. Notes (the static size used and
