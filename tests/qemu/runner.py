@@ -343,6 +343,7 @@ ON_BOTH_STACKS = [
     "arm64-uboot-lse", "board-rpi4-image-uboot-virt", "board-vf2-bootscr-uboot-virt",
     # interrupts (GICv2/GICv3, PLIC/APLIC) and the timer tick, EL2 entry, LSE and LL/SC
     "arm64-smp8", "riscv64-smp8", "arm64-el2-4cpu", "arm64-lse", "arm64-lse-forced-llsc",
+    "arm64-irq-slow-handler", "riscv64-irq-slow-handler",
     # NUMA trees as each QEMU writes them; the firmware's boot hart
     "arm64-numa4-unequal", "riscv64-numa4-unequal", "arm64-numa2-asym", "riscv64-numa2-asym",
     "topo-arm64-memless-first", "topo-riscv64-memless-last", "riscv64-boot-hart-not-0",
