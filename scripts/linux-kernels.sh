@@ -11,9 +11,10 @@
 # apt setup is not touched), then dpkg-deb -x; the package's kernel is made a bare Image
 # (arm64's /boot/vmlinuz-* is gunzipped; riscv64's /boot/vmlinux-* already is one). The
 # result is cached machine-wide under ${PCPURT_CACHE:-/var/cache/pcpurt}/linux/<arch>/
-# (Image, version, apt/) and linked into build/linux/<arch>/: once the cache holds an arch's Image, nothing is fetched again on
-# this machine (remove that folder to fetch the suite's newest kernel). Idempotent; runs of
-# several checkouts at once are serialized by a lock in the cache.
+# (Image, version, apt/) and linked into build/linux/<arch>/: once the cache holds an
+# arch's Image, nothing is fetched again on this machine (remove that folder to fetch the
+# suite's newest kernel). Idempotent; runs of several checkouts at once are serialized by
+# a lock in the cache.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
