@@ -21,7 +21,7 @@ class Boot:
     def __init__(self, arch, build="qemu-virt", smp=1, nodes=1, dist=None, mem_mb=1024,
                  append="", how="image", dtb=None, cpu=None, machine_opts=(), extra=(),
                  node_cpus=None, machine="virt", semihosting=True, halt_after_result=None,
-                 image=None, uboot_cmds=None, memless=()):
+                 image=None, uboot_cmds=None, memless=(), stop_on=None):
         self.arch = arch
         self.build_dir = os.path.join("build", f"{arch}-{build}")
         self.smp = smp
@@ -44,6 +44,8 @@ class Boot:
         self.halt_after_result = halt_after_result
         self.image_path = image          # a file other than <build>/Image (board packaging)
         self.uboot_cmds = uboot_cmds     # U-Boot commands instead of the default booti ones
+        # a regex (bytes): once the output matches it, QEMU is stopped, status "stopped"
+        self.stop_on = stop_on
 
     def image(self):
         if self.image_path:
@@ -62,8 +64,9 @@ class Boot:
             if n not in self.memless:
                 args += ["-object", f"memory-backend-ram,id=m{n},size={per}M"]
                 spec += f",memdev=m{n}"
-            if cpus[n]:
-                spec += f",cpus={cpus[n][0]}-{cpus[n][1]}"
+            # (first, last), or a list of them: a node of interleaved CPUs
+            for first, last in ([cpus[n]] if isinstance(cpus[n], tuple) else cpus[n] or []):
+                spec += f",cpus={first}-{last}"
             args += ["-numa", spec]
         for a in range(self.nodes):
             for b in range(a + 1, self.nodes):
@@ -178,6 +181,11 @@ def run(boot, timeout, log_path=None):
                         p.stdin.write(script.pop(0).encode() + b"\n")
                         p.stdin.flush()
             elif p.poll() is not None:
+                break
+            if boot.stop_on is not None and re.search(boot.stop_on, out):
+                p.kill()
+                p.wait()
+                status = "stopped"
                 break
             if result_at is None and re.search(rb"^RESULT: .*\n", out, re.M):
                 result_at = time.monotonic()
