@@ -11,8 +11,9 @@ Linux 6.12), both fetched by scripts/linux-kernels.sh into build/linux/<arch>/:
    as the `pcpu-alloc:` lines are out; its `percpu: Embedded ... s%d r%d d%d u%d` line gives
    the kernel's static size s and reserved size r, its boot CPU comes from "Booting Linux on
    physical CPU" (arm64) or OpenSBI's "Boot HART ID" (riscv: the lottery's winner);
-3. build/host/pcpu-layout --static s --reserved r --boot-hwid <boot CPU> on the tree must
-   print the kernel's `percpu: Embedded` and `pcpu-alloc:` lines, line for line;
+3. build/host/pcpu-layout --static s --reserved r --boot-hwid <boot CPU> --max-nodes <the
+   kernel's MAX_NUMNODES> on the tree must print the kernel's `percpu: Embedded` and
+   `pcpu-alloc:` lines, line for line;
 4. pcpurt boots on the same machine and tree, stopped the same way: its lines must equal
    pcpu-layout's for pcpurt's own static size, reserved size and boot CPU.
 
@@ -53,6 +54,13 @@ DIST3_ASYM = {(0, 1): 15, (1, 0): 25, (0, 2): 30, (2, 0): 20, (1, 2): 18, (2, 1)
 # Only the boot CPU runs before the lines, so one thread changes nothing they show. The
 # smaller machines stay multi-threaded: there OpenSBI's boot hart is a real lottery.
 SINGLE = ["-accel", "tcg,thread=single"]
+
+
+# MAX_NUMNODES (1 << CONFIG_NODES_SHIFT) of Debian's kernels: a numa-node-id at or above it
+# is ignored ("OF: NUMA: Node id N exceeds maximum value"). Seen on the kernels themselves:
+# arm64 6.1 takes node 15 and refuses 16; riscv64 6.12 refuses 4. pcpurt holds 64 nodes, so
+# the Linux comparisons run pcpu-layout with --max-nodes of the kernel's build.
+KERNEL_MAX_NODES = {"arm64": 16, "riscv64": 4}
 
 
 def dist12(a, b):
@@ -157,6 +165,12 @@ def machines():
             (f"{arch}-unordered-8cpu", arch, dict(smp=8, nodes=2, mem_mb=2048),
              shuffle_cpus(11), "2 nodes, cpu nodes shuffled (not in hwid order)"),
         ]
+    # node ids at and beyond arm64 Linux's 16: CPU 1 on node 15 (kept), CPU 2 on node 16
+    # (Linux: node 0; pcpurt, built for 64 nodes: its own group)
+    ids = {0: 0, 1: 15, 2: 16, 3: 1}
+    out.append(("arm64-node-ids-beyond-max", "arm64", dict(smp=4, nodes=2, mem_mb=1024),
+                renode(lambda i: ids[i], 17, lambda a, b: 10 if a == b else 20),
+                "CPUs on nodes 0, 15, 16, 1: beyond the kernel's MAX_NUMNODES (16)"))
     return out
 
 
@@ -202,8 +216,9 @@ def compare(name, arch, kw, tree, linux):
     hwid = boot_hwid(log, linux, arch)
     if not m or hwid is None:
         return [f"{who}: no static size or boot CPU in {log_path}"], f"{who} {secs:.1f}s"
-    cmd = [LAYOUT, "--static", m.group(1), "--reserved", m.group(2), "--boot-hwid", hex(hwid),
-           tree]
+    cmd = [LAYOUT, "--static", m.group(1), "--reserved", m.group(2), "--boot-hwid", hex(hwid)]
+    cmd += ["--max-nodes", str(KERNEL_MAX_NODES[arch])] if linux else []
+    cmd.append(tree)
     lay = subprocess.run(cmd, capture_output=True, text=True)
     with open(os.path.join(OUT, f"{name}.{who}.pcpu-layout"), "w") as f:
         f.write("# " + " ".join(cmd) + "\n" + lay.stdout + lay.stderr)
