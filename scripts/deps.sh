@@ -15,6 +15,8 @@ pkgs=(
 	gdb-multiarch                     # make debug
 	apt dpkg debian-archive-keyring   # scripts/linux-kernels.sh: Debian's kernels (apt-get
 	gzip util-linux                   # download, dpkg-deb), gunzip, flock
+	mtools dosfstools fdisk           # make sdimage: mcopy, mkfs.vfat, sfdisk
+	debootstrap                       # the current QEMU stack (scripts/stack-current.sh)
 )
 missing=()
 for p in "${pkgs[@]}"; do
