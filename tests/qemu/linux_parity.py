@@ -52,8 +52,8 @@ DIST3_ASYM = {(0, 1): 15, (1, 0): 25, (0, 2): 30, (2, 0): 20, (1, 2): 18, (2, 1)
 # its thousands of broadcast TLB invalidations makes QEMU stop every vCPU thread (so also
 # little memory: fewer page tables); riscv (OpenSBI's start on 112 harts) took 110 s,
 # one-threaded 4 s. Only the boot CPU runs before the lines, so one thread changes nothing
-# they show. The smaller machines stay multi-threaded: there OpenSBI's boot hart is a real
-# lottery (one-threaded, hart 0 always wins).
+# they show. The smaller machines stay multi-threaded, where OpenSBI's lottery for the boot
+# hart has more real contenders (one-threaded, hart 0 wins it most of the time).
 SINGLE = ["-accel", "tcg,thread=single"]
 SINGLE_ABOVE = 16
 
