@@ -102,7 +102,8 @@ def renode(node_of, nodes, dist):
     /distance-map nodes x nodes (dist)."""
     def edit(dts):
         def cpu(m):
-            i = int(re.search(r"\n\t\t\treg = <(?:0x0+ )?(0x[0-9a-f]+)>;", m.group(0)).group(1), 16)
+            reg = re.search(r"\n\t\t\treg = <(?:0x0+ )?(0x[0-9a-f]+)>;", m.group(0))
+            i = int(reg.group(1), 16)
             return re.sub(r"numa-node-id = <[^>]*>;", f"numa-node-id = <{node_of(i):#x}>;",
                           m.group(0))
         dts = CPU_NODE.sub(cpu, dts)
@@ -204,6 +205,15 @@ def boot_hwid(log, linux, arch):
 
 def compare(name, arch, kw, tree, linux):
     """Boot Linux (linux=True) or pcpurt on the machine; a list of problems and a summary."""
+    try:
+        return compare_one(name, arch, kw, tree, linux)
+    except Exception as e:  # a broken machine fails, the others go on
+        return [f"{'linux' if linux else 'pcpurt'}: runner error: {e}"], "error"
+
+
+def compare_one(name, arch, kw, tree, linux):
+    if tree is None:
+        raise RuntimeError("no tree (see above)")
     who = "linux" if linux else "pcpurt"
     image = os.path.join("build", "linux", arch, "Image") if linux else None
     append = "loglevel=8 earlycon" if linux else "run=dt"
@@ -240,11 +250,16 @@ def compare(name, arch, kw, tree, linux):
 
 
 def prepare(machine):
-    """Dump (and edit) the machine's tree: its path."""
+    """Dump (and edit) the machine's tree: its path (None when that failed: said here, and
+    both boots of the machine then fail)."""
     name, arch, kw, edit, _ = machine
     tree = os.path.join(OUT, f"{name}.dtb")
-    qemu.dump_dtb(qemu.Boot(arch, **kw), tree)
-    edit_tree(tree, tree, edit)
+    try:
+        qemu.dump_dtb(qemu.Boot(arch, **kw), tree)
+        edit_tree(tree, tree, edit)
+    except Exception as e:
+        print(f"linux-parity: {name}: no tree: {e}")
+        return None
     return tree
 
 
