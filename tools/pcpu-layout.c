@@ -5,8 +5,8 @@
  *   pcpu-layout [--static N] [--reserved N] [--dyn N] [--atom N] [--boot-hwid X]
  *               [--arch arm64|riscv64] [--max-nodes N] [--svg OUT.svg] FILE.dtb
  *
- * The same code as the runtime does the work: dt_check() and dt_parse() (boot/dt*.c over
- * libfdt) read the tree, cpu_map_build() (boot/cpu_map.c) numbers the CPUs with the boot
+ * The same code as the runtime does the work: dt_check() and dt_parse() (drivers/of/dt*.c over
+ * libfdt) read the tree, cpu_map_build() (kernel/cpu_map.c) numbers the CPUs with the boot
  * CPU first, and pcpu_build_alloc_info() (percpu/alloc_info.c) lays out the first chunk with
  * CPU distances from cpu_map_distance(). Standard output gets exactly the runtime's lines:
  * "percpu: Embedded ..." then the "pcpu-alloc: ..." lines. Notes (the static size used and
@@ -371,7 +371,7 @@ static bool first_usable_hwid(const struct dt_info *dt, bool is_riscv, struct cp
 }
 
 /*
- * --max-nodes N: the tree as Linux reads it when built for N nodes (drivers/of/of_numa.c).
+ * --max-nodes N: the tree as Linux reads it when built for N nodes (Linux's of_numa.c).
  * A memory node with a numa-node-id of N or more makes Linux give up NUMA ("bad property in
  * memory node"; one node faked: every CPU on node 0); a cpu node's is ignored, the CPU going
  * to node 0 (early_map_cpu_to_node()'s fallback); distances naming such nodes are dropped.
