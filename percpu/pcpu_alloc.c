@@ -241,6 +241,8 @@ static int alloc_slow(struct pcpu_allocator *pa, unsigned int size, unsigned int
 			off = pa->ops->alloc_slow(pa, chunk, size, align);
 			pa->nr_empty_pop_pages += chunk->nr_empty_pop_pages - before;
 			if (off >= 0) {
+				/* the hint search should have found it: tests count these */
+				pa->nr_slow_fits++;
 				*out = chunk;
 				return off;
 			}

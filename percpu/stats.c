@@ -22,6 +22,7 @@ void pcpu_allocator_stats(struct pcpu_allocator *pa, struct pcpu_stats *st)
 	st->nr_bad_free = pa->nr_bad_free;
 	st->nr_bad_args = pa->nr_bad_args;
 	st->nr_balance_runs = pa->nr_balance_runs;
+	st->nr_slow_fits = pa->nr_slow_fits;
 	st->nr_chunks = pa->nr_chunks;
 	st->nr_max_chunks = pa->nr_max_chunks;
 	st->unit_size = pa->layout.unit_size;

@@ -145,6 +145,7 @@ struct pcpu_allocator {
 	uint64_t nr_bad_free;
 	uint64_t nr_bad_args;
 	uint64_t nr_balance_runs;
+	uint64_t nr_slow_fits; /* fits only the bit-by-bit slow path found (hints missed them) */
 	unsigned int nr_chunks; /* dynamic chunks, first included */
 	unsigned int nr_max_chunks;
 	size_t min_alloc_size;
