@@ -248,23 +248,12 @@ void pcpu_bm_mark_free(struct pcpu_chunk *chunk, unsigned int bit, unsigned int 
 	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
 }
 
-/* Could block blk hold bits at align, judging by its contig run alone? */
-static inline bool block_hint_fits(const struct pcpu_bm_block *blk, unsigned int base,
-				   unsigned int bits, unsigned int align)
-{
-	unsigned int s;
-
-	if (blk->contig < bits)
-		return false;
-	s = ALIGN_UP(base + blk->contig_start, align);
-	return s + bits <= base + blk->contig_start + blk->contig;
-}
-
 /*
  * First fit of bits at align starting at or after bit `from`, found by walking block hints:
  * runs crossing blocks come from right/left free counts, and a block is searched bit-wise
- * only when its contig run fits, from its first free bit or past its scan run. Like Linux it
- * may miss a fit in a block whose largest run is misaligned. Returns the bit, or -1.
+ * only when its largest run is long enough, from its first free bit or past its scan run
+ * (no run before that is long enough). Exact: whenever a fit exists the first one is
+ * returned, a largest run that is misaligned included. Returns the bit, or -1.
  */
 int pcpu_bm_find_fit(struct pcpu_bm_chunk *bc, unsigned int bits, unsigned int align,
 		     unsigned int from)
@@ -289,8 +278,7 @@ int pcpu_bm_find_fit(struct pcpu_bm_chunk *bc, unsigned int bits, unsigned int a
 			carry += BB;
 			continue;
 		}
-		if (block_hint_fits(blk, base, bits, align) &&
-		    lo < blk->contig_start + blk->contig) {
+		if (blk->contig >= bits) {
 			unsigned int p = MAX(lo, blk->first_free);
 			int s;
 
