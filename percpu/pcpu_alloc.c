@@ -347,8 +347,10 @@ found:
 
 fail:
 	pa->nr_failed++;
-	if (atomic)
+	if (atomic && !reserved) {
 		pa->balance_pending = true;
+		pa->atomic_failed = true;
+	}
 	warn = !(flags & PCPU_GFP_NOWARN) && warn_ok(pa);
 	spin_unlock_irqrestore(&pa->lock, irq);
 	if (warn)
