@@ -26,7 +26,8 @@ $(HOSTO)/percpu_alloc_random_debug: tests/host/percpu_alloc_random.c $(PCPU_TEST
 HOST_TEST_BINS += $(patsubst %,$(HOSTO)/percpu_alloc_%,$(PCPU_TEST_NAMES))
 HOST_TEST_CMDS += $(patsubst %,$(HOSTO)/percpu_alloc_%,$(PCPU_TEST_NAMES))
 
-# Model-based test (percpu_model.c is the brute-force model); FUZZ_TIME=SECONDS runs longer.
+# Model-based test (percpu_model.c is the brute-force model); under make fuzz,
+# FUZZ_TIME=SECONDS runs it longer with new seeds.
 $(HOSTO)/percpu_model_test: tests/host/percpu_model_test.c $(PCPU_TEST_LIBS) $(PCPU_ALLOC_HDRS) \
 			    tests/host/percpu_model.h
 	@mkdir -p $(@D)
@@ -35,6 +36,8 @@ $(HOSTO)/percpu_model_test: tests/host/percpu_model_test.c $(PCPU_TEST_LIBS) $(P
 
 HOST_TEST_BINS += $(HOSTO)/percpu_model_test
 HOST_TEST_CMDS += $(HOSTO)/percpu_model_test
+HOST_FUZZ_BINS += $(HOSTO)/percpu_model_test
+HOST_FUZZ_CMDS += tests/host/percpu_model_fuzz.sh
 
 # libFuzzer target: run for a bounded time by its wrapper script.
 $(HOSTO)/percpu_fuzz: tests/host/percpu_fuzz.c $(PCPU_TEST_LIBS) $(PCPU_ALLOC_HDRS)

@@ -14,13 +14,14 @@
  * After an atomic failure the test balances and retries: the balance must have populated up
  * to the high watermark if memory remained.
  *
- * A fixed set of runs by default (make test); FUZZ_TIME=SECONDS adds runs with new seeds
- * and random configurations for that long.
+ * A fixed set of runs by default (make test-host); under make fuzz, FUZZ_TIME=SECONDS adds
+ * runs with new seeds, each picking its configuration, for that long (percpu_model_fuzz.sh).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "pcpu_alloc_internal.h"
 #include "bitmap_alloc.h"
 #include "percpu_alloc_backend.h"
@@ -429,47 +430,88 @@ static void run(const struct cfg *c)
 	total_ops += step;
 }
 
-int main(int argc, char **argv)
+/* The configuration a seed picks in timed runs (-t, -s). */
+static void cfg_of_seed(struct cfg *c, uint64_t seed, unsigned long ops)
 {
-	static const enum pcpu_allocator_kind kinds[] = {PCPU_ALLOCATOR_BITMAP,
-							 PCPU_ALLOCATOR_AREAMAP};
-	static const struct {
-		unsigned int cpus;
-		size_t unit;
-	} shapes[] = {{1, 32 * 1024}, {2, 64 * 1024}, {4, 128 * 1024}};
-	const char *ft = getenv("FUZZ_TIME");
-	unsigned long ops = argc > 1 ? strtoul(argv[1], NULL, 0) : 90000, runs = 0;
-	time_t t0 = time(NULL);
-	unsigned int k, v, s;
-	struct cfg c;
+	c->kind = seed % 2 ? PCPU_ALLOCATOR_AREAMAP : PCPU_ALLOCATOR_BITMAP;
+	c->vm = seed / 2 % 2;
+	c->nr_cpus = 1 + (unsigned int)(seed / 4 % 5);
+	c->unit = (32u * 1024) << (seed / 20 % 3);
+	c->ops = ops;
+	c->seed = seed;
+}
 
-	/* bad frees and failures print warnings; keep them off the console */
-	skip_align_hints = getenv("PM_SKIP_ALIGN");
-	if (!freopen("/dev/null", "w", stdout))
-		return 1;
-	for (k = 0; k < 2; k++)
-		for (v = 0; v < 2; v++)
-			for (s = 0; s < ARRAY_SIZE(shapes); s++) {
-				c = (struct cfg){kinds[k],	 v,   shapes[s].cpus,
-						 shapes[s].unit, ops, 1 + runs};
-				run(&c);
-				runs++;
-			}
-	while (ft && time(NULL) - t0 < atol(ft)) {
-		c = (struct cfg){kinds[runs % 2],
-				 (runs / 2) % 2,
-				 1 + (unsigned int)(runs % 4),
-				 (32u * 1024) << (runs % 3),
-				 ops,
-				 1 + runs};
-		run(&c);
-		runs++;
-	}
+static void summary(unsigned long runs)
+{
 	fprintf(stderr,
 		"percpu_model: %lu runs, %lu operations, failures normal %lu atomic %lu "
 		"reserved %lu (each checked against the model), %lu atomic retries, %lu "
 		"chunks created (each checked)\n",
 		runs, total_ops, n_fail[0], n_fail[1], n_fail[2], n_retry, n_created);
 	fprintf(stderr, "%lu passed, 0 failed\n", runs);
+}
+
+/*
+ * percpu_model_test [-n OPS]: the fixed runs (both kinds, km and vm, three unit sizes and
+ * CPU counts), OPS operations each. -t SECONDS: instead, runs with seeds from -s SEED (or
+ * the clock) upward, each picking its configuration, for that long; -s SEED alone: that
+ * one run (a failure prints its seed).
+ */
+int main(int argc, char **argv)
+{
+	static const struct {
+		unsigned int cpus;
+		size_t unit;
+	} shapes[] = {{1, 32 * 1024}, {2, 64 * 1024}, {4, 128 * 1024}};
+	unsigned long ops = 170000, runs = 0, secs = 0;
+	uint64_t seed = 0;
+	bool timed = false, one = false;
+	time_t t0 = time(NULL);
+	unsigned int k, v, sh;
+	struct cfg c;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "n:t:s:")) != -1) {
+		if (opt == 'n') {
+			ops = strtoul(optarg, NULL, 0);
+		} else if (opt == 't') {
+			secs = strtoul(optarg, NULL, 0);
+			timed = true;
+		} else if (opt == 's') {
+			seed = strtoull(optarg, NULL, 0);
+			one = true;
+		} else {
+			fprintf(stderr, "usage: %s [-n OPS] [-t SECONDS] [-s SEED]\n", argv[0]);
+			return 2;
+		}
+	}
+	skip_align_hints = getenv("PM_SKIP_ALIGN");
+	/* failures print warnings; keep them off the console */
+	if (!freopen("/dev/null", "w", stdout))
+		return 1;
+	if (timed || one) {
+		if (!one)
+			seed = (uint64_t)t0 * 1000;
+		fprintf(stderr, "percpu_model: seeds from %llu\n", (unsigned long long)seed);
+		do {
+			cfg_of_seed(&c, seed++, ops);
+			run(&c);
+			runs++;
+		} while (timed && (unsigned long)(time(NULL) - t0) < secs);
+		summary(runs);
+		return 0;
+	}
+	for (k = 0; k < 2; k++)
+		for (v = 0; v < 2; v++)
+			for (sh = 0; sh < ARRAY_SIZE(shapes); sh++) {
+				c.kind = k ? PCPU_ALLOCATOR_AREAMAP : PCPU_ALLOCATOR_BITMAP;
+				c.vm = v;
+				c.nr_cpus = shapes[sh].cpus;
+				c.unit = shapes[sh].unit;
+				c.ops = ops;
+				c.seed = 1 + runs++;
+				run(&c);
+			}
+	summary(runs);
 	return 0;
 }
