@@ -95,6 +95,9 @@ static bool bm_may_fit(struct pcpu_chunk *chunk, unsigned int size, unsigned int
 		return false;
 	if (ALIGN_UP(bc->contig_start, ab) + bits <= bc->contig_start + bc->contig)
 		return true;
+	/* runs of exactly bits fit only aligned; contig_start is the best-aligned of them */
+	if (bc->contig == bits)
+		return false;
 	return pcpu_bm_find_fit(bc, bits, ab, 0) >= 0;
 }
 

@@ -49,13 +49,19 @@ static inline bool better_aligned(unsigned int x, unsigned int y)
 static unsigned int best_aligned_run(const struct pcpu_bm_chunk *bc, unsigned int bi,
 				     unsigned int lo, unsigned int len, unsigned int start)
 {
-	unsigned int base = bi * BB, a;
+	unsigned int base = bi * BB;
 
-	for (a = BB; start && a > (1u << __builtin_ctz(start)); a >>= 1) {
-		int s = bm_find_fit(bc->alloc_map, base + lo, base + BB, len, a);
+	/* each search asks for one more trailing zero than the best start so far */
+	while (start) {
+		unsigned int a = 2u << __builtin_ctz(start);
+		int s;
 
-		if (s >= 0)
-			return (unsigned int)s - base;
+		if (a > BB)
+			break;
+		s = bm_find_fit(bc->alloc_map, base + lo, base + BB, len, a);
+		if (s < 0)
+			break;
+		start = (unsigned int)s - base;
 	}
 	return start;
 }
@@ -309,9 +315,10 @@ void pcpu_bm_mark_free(struct pcpu_chunk *chunk, unsigned int bit, unsigned int 
 /*
  * First fit of bits at align starting at or after bit `from`, found by walking block hints:
  * runs crossing blocks come from right/left free counts, and a block is searched bit-wise
- * only when its largest run is long enough, from its first free bit or past its scan run
- * (no run before that is long enough). Exact: whenever a fit exists the first one is
- * returned, a largest run that is misaligned included. Returns the bit, or -1.
+ * only when its largest run is long enough (and, if exactly as long as the request, starts
+ * aligned), from its first free bit or past its scan run (no run before that is long
+ * enough). Exact: whenever a fit exists the first one is returned, a largest run that is
+ * misaligned included. Returns the bit, or -1.
  */
 int pcpu_bm_find_fit(struct pcpu_bm_chunk *bc, unsigned int bits, unsigned int align,
 		     unsigned int from)
@@ -336,7 +343,12 @@ int pcpu_bm_find_fit(struct pcpu_bm_chunk *bc, unsigned int bits, unsigned int a
 			carry += BB;
 			continue;
 		}
-		if (blk->contig >= bits) {
+		/*
+		 * A largest run of exactly bits fits only where it starts aligned, and
+		 * contig_start is the best-aligned of them: no search when it is not aligned.
+		 */
+		if (blk->contig > bits ||
+		    (blk->contig == bits && (base + blk->contig_start) % align == 0)) {
 			unsigned int p = MAX(lo, blk->first_free);
 			int s;
 
