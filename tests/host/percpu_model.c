@@ -26,7 +26,7 @@ static void chunk_setup(struct pm *m, struct pm_chunk *c, uintptr_t base, unsign
 	c->base = base;
 	c->start = start;
 	c->end = end;
-	c->changed = true;
+	c->changed = c->stale = true;
 	c->g = malloc(m->ngran);
 	c->starts = calloc(m->ngran, sizeof(*c->starts));
 	c->pop = malloc(m->npages);
@@ -107,7 +107,7 @@ static void mark_pop(struct pm_chunk *c, unsigned int ps, unsigned int pe, bool 
 		}
 		c->pop[p] = on;
 	}
-	c->changed = true;
+	c->changed = c->stale = true;
 }
 
 static int w_populate(void *priv, const struct pcpu_layout *l, uintptr_t base, void *cookie,
@@ -241,7 +241,7 @@ static void touch(struct pm_chunk *c, unsigned int off, unsigned int size)
 
 	for (p = off / PCPU_PAGE_SIZE; p <= (off + size - 1) / PCPU_PAGE_SIZE; p++)
 		c->pages[p].dirty = c->pages[p].changed = true;
-	c->changed = true;
+	c->changed = c->stale = true;
 }
 
 int pm_take(struct pm *m, void *h, size_t size, size_t align, unsigned int flags)
@@ -339,6 +339,10 @@ void pm_chunk_stats(struct pm *m, struct pm_chunk *c, struct pm_stats *st)
 {
 	unsigned int p, carry = 0, best = 0;
 
+	if (!c->stale) {
+		*st = c->st;
+		return;
+	}
 	memset(st, 0, sizeof(*st));
 	for (p = 0; p < m->npages; p++) {
 		const struct pm_page *pg = pm_page(m, c, p);
@@ -355,6 +359,8 @@ void pm_chunk_stats(struct pm *m, struct pm_chunk *c, struct pm_stats *st)
 		carry = pg->right;
 	}
 	st->contig_bytes = MAX(best, carry) * 4;
+	c->st = *st;
+	c->stale = false;
 }
 
 /* First fit of sz bytes at align in granules [lo, hi) of c; pop: on populated pages only. */

@@ -30,6 +30,14 @@ struct pm_page {
 	bool changed; /* granules changed since the test last cleared this */
 };
 
+/* Summary of a chunk from its granules. */
+struct pm_stats {
+	unsigned int free_bytes;
+	unsigned int contig_bytes; /* longest free run */
+	unsigned int nr_populated;
+	unsigned int empty_pop_pages; /* populated, every granule in the region and free */
+};
+
 struct pm_chunk {
 	bool live;
 	bool reserved;
@@ -39,6 +47,8 @@ struct pm_chunk {
 	unsigned int nalloc;
 	unsigned long serial; /* creation order: 0 for the first chunk's two parts */
 	bool changed;	      /* touched since the test last looked */
+	bool stale;	      /* st needs recomputing */
+	struct pm_stats st;   /* cached summary */
 	unsigned char *g;     /* per granule: PM_FREE, PM_USED or PM_HIDDEN */
 	uint16_t *starts;     /* per granule: granules of the allocation starting here, or 0 */
 	unsigned char *pop;   /* per page */
@@ -81,14 +91,6 @@ int pm_release(struct pm *m, void *h);
  */
 bool pm_fit(struct pm *m, size_t size, size_t align, unsigned int flags, unsigned long before,
 	    uintptr_t *where);
-
-/* Summary of a chunk from its granules. */
-struct pm_stats {
-	unsigned int free_bytes;
-	unsigned int contig_bytes; /* longest free run */
-	unsigned int nr_populated;
-	unsigned int empty_pop_pages; /* populated, every granule in the region and free */
-};
 
 void pm_chunk_stats(struct pm *m, struct pm_chunk *c, struct pm_stats *st);
 /* Page p's summary, fresh. */
