@@ -368,7 +368,12 @@ static int chunk_fit(struct pm *m, struct pm_chunk *c, unsigned int sz, unsigned
 		     bool pop)
 {
 	unsigned int i = c->start / 4, hi = c->end / 4;
+	struct pm_stats st;
 
+	/* the model's own summary: no run long enough, no fit */
+	pm_chunk_stats(m, c, &st);
+	if (st.contig_bytes < sz)
+		return -1;
 	while (i < hi) {
 		unsigned int a, b, s;
 
