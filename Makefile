@@ -59,11 +59,11 @@ LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style
 	   -T $(O)/pcpurt.lds
 
 # Runtime sources: every folder's .c and .S, arch folder of this ARCH only; the example
-# workloads (workloads/*.c).
+# workloads (workloads/*.c) and the on-target tests (tests/target/*.c).
 SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
 	   $(wildcard percpu/*.c) \
 	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S) \
-	   $(wildcard workloads/*.c)
+	   $(wildcard workloads/*.c) $(wildcard tests/target/*.c)
 FDT_SRCS := fdt.c fdt_ro.c fdt_sw.c fdt_strerror.c fdt_addresses.c
 
 # WORKLOADS=DIR: the .c files of a folder kept anywhere (absolute, or relative to this

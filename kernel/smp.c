@@ -186,6 +186,7 @@ static unsigned int bring_up_batch(unsigned int *next, unsigned int want)
 			continue;
 		}
 		secondary_boot.stack_top[*next] = *next == silent_cpu ? 0 : stack;
+		smp_call_cpu_open(*next);
 		cpumask_set_cpu(*next, &pending);
 	}
 	/* the secondaries read these with their MMU and caches off */
@@ -210,6 +211,9 @@ void smp_bring_up(void)
 	char mask[128];
 
 	arch_smp_prepare(boot_dt());
+	smp_call_init();
+	/* from here on every CPU runs with interrupts on, masked only in critical sections */
+	arch_local_irq_enable();
 	printk("smp: Bringing up secondary CPUs ...\n");
 	printk("smp: idle CPUs wait with %s\n", arch_wake_describe());
 	secondaries_started = true;
@@ -247,5 +251,6 @@ void secondary_start(unsigned int cpu)
 		printk("CPU%u: per-CPU base points at CPU%u's unit\n", cpu, smp_processor_id());
 	cpumask_set_cpu(cpu, &cpu_online_mask);
 	smp_mb();
+	arch_local_irq_enable();
 	smp_secondary_idle(cpu);
 }
