@@ -30,6 +30,7 @@
 
 static struct call_queue {
 	struct call_single_data *head;
+	struct call_single_data *rest;	/* taken off the queue, not run yet (oldest first) */
 	unsigned long ran;		/* calls run from this queue */
 } __aligned(64) queues[NR_CPUS];
 
@@ -47,6 +48,11 @@ void smp_call_init(void)
 void smp_call_cpu_open(unsigned int cpu)
 {
 	__atomic_store_n(&queues[cpu].head, NULL, __ATOMIC_RELEASE);
+}
+
+void smp_call_cpu_shut(unsigned int cpu)
+{
+	__atomic_store_n(&queues[cpu].head, QUEUE_CLOSED, __ATOMIC_RELEASE);
 }
 
 unsigned long smp_call_count(unsigned int cpu)
@@ -68,23 +74,22 @@ static int queue_push(unsigned int cpu, struct call_single_data *csd)
 	return head == NULL;
 }
 
-/* run_list() - run the calls of a list taken from a queue, oldest first; returns how many. */
-static unsigned int run_list(struct call_single_data *list)
+/*
+ * run_fifo() - run @fifo's calls in order; returns how many. What is left of the list is
+ * kept in the queue's rest while each call runs, and taken from there after it: a call
+ * that takes this CPU down runs (and takes) the rest before it dies (smp_call_cpu_close()),
+ * and a nested run (a waiter with interrupts masked) keeps the outer run's rest.
+ */
+static unsigned int run_fifo(struct call_queue *q, struct call_single_data *fifo)
 {
-	struct call_single_data *fifo = NULL, *next;
+	struct call_single_data *outer = q->rest;
 	unsigned int n = 0;
 
-	while (list) {
-		next = list->next;
-		list->next = fifo;
-		fifo = list;
-		list = next;
-	}
-	for (; fifo; fifo = next, n++) {
+	while (fifo) {
 		smp_call_func_t func = fifo->func;
 		void *info = fifo->info;
 
-		next = fifo->next;
+		q->rest = fifo->next;
 		if (fifo->flags & CSD_SYNC) {
 			func(info);
 			__atomic_store_n(&fifo->flags, 0, __ATOMIC_RELEASE);
@@ -92,8 +97,25 @@ static unsigned int run_list(struct call_single_data *list)
 			__atomic_store_n(&fifo->flags, 0, __ATOMIC_RELEASE);
 			func(info);
 		}
+		n++;
+		fifo = q->rest;
 	}
+	q->rest = outer;
 	return n;
+}
+
+/* run_list() - run the calls of a list taken from a queue (newest first) oldest first. */
+static unsigned int run_list(struct call_queue *q, struct call_single_data *list)
+{
+	struct call_single_data *fifo = NULL, *next;
+
+	while (list) {
+		next = list->next;
+		list->next = fifo;
+		fifo = list;
+		list = next;
+	}
+	return run_fifo(q, fifo);
 }
 
 /* flush_queue() - run this CPU's pending calls (interrupts masked); how many ran. */
@@ -107,7 +129,7 @@ static unsigned int flush_queue(unsigned int cpu)
 			return 0;
 	} while (!__atomic_compare_exchange_n(&queues[cpu].head, &list, NULL, true,
 					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
-	n = run_list(list);
+	n = run_list(&queues[cpu], list);
 	__atomic_fetch_add(&queues[cpu].ran, n, __ATOMIC_RELAXED);
 	return n;
 }
@@ -121,6 +143,12 @@ unsigned int smp_call_cpu_close(void)
 {
 	unsigned int cpu = smp_processor_id(), n = 0;
 
+	if (queues[cpu].rest) {	/* called from a call: those taken with it first */
+		struct call_single_data *rest = queues[cpu].rest;
+
+		queues[cpu].rest = NULL;
+		n += run_fifo(&queues[cpu], rest);
+	}
 	for (;;) {
 		struct call_single_data *empty = NULL;
 

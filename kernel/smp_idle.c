@@ -92,6 +92,11 @@ int smp_run_on(unsigned int cpu, int (*fn)(void), int *result, int *done)
 	return 0;
 }
 
+void smp_run_abandon(unsigned int cpu)
+{
+	__atomic_store_n(&slots[cpu].fn, NULL, __ATOMIC_RELEASE);
+}
+
 int smp_call_all(int (*fn)(void), int *results)
 {
 	static int done[NR_CPUS];

@@ -8,7 +8,10 @@
 #include <pcpurt/psci.h>
 #include <pcpurt/dt.h>
 #include <pcpurt/irq.h>
+#include <pcpurt/errno.h>
 #include <pcpurt/memblock.h>
+#include <pcpurt/page_alloc.h>
+#include <pcpurt/printk.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
 
@@ -38,7 +41,10 @@ uintptr_t arm64_exc_stack_top[NR_CPUS];
 int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why)
 {
 	if (!arm64_exc_stack_top[cpu]) {
-		uint64_t base = memblock_alloc_node(EXC_STACK_SIZE, 16, e->mem_node, NULL);
+		/* kept for the CPU's later starts (cpu_up() after cpu_down()) */
+		uint64_t base = page_alloc_ready() ?
+			alloc_pages_node(e->mem_node, EXC_STACK_SIZE, 4096) :
+			memblock_alloc_node(EXC_STACK_SIZE, 16, e->mem_node, NULL);
 
 		if (!base) {
 			*why = "no memory for its exception stack";
@@ -212,4 +218,48 @@ void arch_cpu_kick(int cpu)
 const char *arch_wake_describe(void)
 {
 	return gic_ready() ? gic_describe() : "WFE/SEV";
+}
+
+const char *arch_cpu_cannot_stop(unsigned int cpu)
+{
+	if (cpu_map.cpu[cpu].method == DT_EN_SPIN_TABLE)
+		return "spin-table CPUs cannot be handed back to the firmware (no PSCI CPU_OFF)";
+	if (cpu_map.cpu[cpu].method != DT_EN_PSCI)
+		return "no enable method that can stop it";
+	return NULL;
+}
+
+void arch_cpu_die(void)
+{
+	unsigned int cpu = smp_processor_id();
+	long rc;
+
+	arch_local_irq_disable();
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	tick_fn[cpu] = NULL;
+	rc = psci_call(PSCI_0_2_FN_CPU_OFF, 0, 0, 0);
+	printk("CPU%u: PSCI CPU_OFF returned %ld (%s): parked\n", cpu, rc, psci_error(rc));
+	arch_wait_forever();
+	__builtin_unreachable();
+}
+
+#define DEAD_POLL_MS	1000
+
+int arch_cpu_wait_dead(unsigned int cpu)
+{
+	uint64_t t0 = arch_counter(), freq = arch_counter_freq(), ms;
+	long rc;
+
+	do {
+		rc = psci_call(PSCI_0_2_FN64_AFFINITY_INFO, cpu_map.cpu[cpu].hwid, 0, 0);
+		ms = (arch_counter() - t0) * 1000 / freq;
+		if (rc == PSCI_AFFINITY_OFF) {
+			printk("psci: CPU%u killed (polled %llu ms)\n", cpu, (unsigned long long)ms);
+			return 0;
+		}
+		arch_cpu_nap();
+	} while (ms < DEAD_POLL_MS);
+	printk("psci: CPU%u may not have shut down cleanly (AFFINITY_INFO: %ld)\n", cpu, rc);
+	return -ETIMEDOUT;
 }

@@ -4,6 +4,7 @@
  */
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
+#include <pcpurt/errno.h>
 #include <pcpurt/memblock.h>
 #include <pcpurt/page_alloc.h>
 #include <pcpurt/printk.h>
@@ -231,4 +232,52 @@ void arch_cpu_kick(int cpu)
 const char *arch_wake_describe(void)
 {
 	return have_ipi ? "WFI, woken by SBI IPIs" : "polling";
+}
+
+#define HSM_HART_STOP		1
+#define HSM_HART_GET_STATUS	2
+#define HSM_STATUS_STOPPED	1
+#define DEAD_POLL_MS		1000
+
+const char *arch_cpu_cannot_stop(unsigned int cpu)
+{
+	(void)cpu;
+	return NULL;
+}
+
+void arch_cpu_die(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct sbiret r;
+
+	arch_local_irq_disable();
+	__asm__ __volatile__("csrw sie, zero" : : : "memory");
+	tick_fn[cpu] = NULL;
+	if (have_time)
+		sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
+	r = sbi_ecall(SBI_EXT_HSM, HSM_HART_STOP, 0, 0, 0);
+	printk("CPU%u: SBI HSM HART_STOP returned %ld (%s): parked\n", cpu, r.error,
+	       sbi_error(r.error));
+	arch_wait_forever();
+	__builtin_unreachable();
+}
+
+int arch_cpu_wait_dead(unsigned int cpu)
+{
+	uint64_t t0 = arch_counter(), freq = arch_counter_freq(), ms;
+	struct sbiret r;
+
+	do {
+		r = sbi_ecall(SBI_EXT_HSM, HSM_HART_GET_STATUS, cpu_map.cpu[cpu].hwid, 0, 0);
+		ms = (arch_counter() - t0) * 1000 / freq;
+		if (!r.error && r.value == HSM_STATUS_STOPPED) {
+			printk("CPU%u: off (hart %llu stopped, polled %llu ms)\n", cpu,
+			       (unsigned long long)cpu_map.cpu[cpu].hwid, (unsigned long long)ms);
+			return 0;
+		}
+		arch_cpu_nap();
+	} while (ms < DEAD_POLL_MS);
+	printk("CPU%u may not have shut down cleanly (HART_GET_STATUS: %ld/%ld)\n", cpu,
+	       r.error, r.value);
+	return -ETIMEDOUT;
 }

@@ -53,6 +53,11 @@ int smp_call_all(int (*fn)(void), int *results);
  * may be NULL). -ENXIO when @cpu is not online, -EBUSY when it already has work.
  */
 int smp_run_on(unsigned int cpu, int (*fn)(void), int *result, int *done);
+/*
+ * smp_run_abandon() - @cpu, going down, drops the work it was running: its slot is free for
+ * its next start (the poster's done flag is never set).
+ */
+void smp_run_abandon(unsigned int cpu);
 
 /*
  * Cross-CPU function calls (kernel/smp_call.c), Linux's kernel/smp.c model: each CPU has a
@@ -100,7 +105,9 @@ void smp_call_cpu_open(unsigned int cpu);
  * Returns how many calls it ran.
  */
 unsigned int smp_call_cpu_close(void);
-/* smp_call_stats() - calls this CPU has run from its queue since boot. */
+/* smp_call_cpu_shut() - offline @cpu's queue closed again (its start failed). */
+void smp_call_cpu_shut(unsigned int cpu);
+/* smp_call_count() - calls @cpu has run from its queue since boot. */
 unsigned long smp_call_count(unsigned int cpu);
 
 /* smp_barrier() - every online CPU waits here until all have arrived. */
@@ -148,6 +155,23 @@ int arch_tick_start(unsigned int period_us, void (*fn)(void));
 /* arch_tick_stop() - interrupts masked again and the tick off, nothing left pending. */
 void arch_tick_stop(void);
 const char *arch_wake_describe(void);
+/* arch_cpu_cannot_stop() - NULL, or why @cpu cannot be handed back to firmware (spin-table). */
+const char *arch_cpu_cannot_stop(unsigned int cpu);
+/*
+ * arch_cpu_die() - on a CPU going down, interrupts masked, after it left the online mask:
+ * its timer off, then the firmware stops it (PSCI CPU_OFF, SBI HSM HART_STOP).
+ */
+void arch_cpu_die(void) __noreturn;
+/*
+ * arch_cpu_wait_dead() - on the controlling CPU: ask the firmware until it reports @cpu
+ * off (PSCI AFFINITY_INFO, SBI HSM HART_GET_STATUS), at most about a second; logs the
+ * result as Linux does. 0, or -ETIMEDOUT.
+ */
+int arch_cpu_wait_dead(unsigned int cpu);
+/* smp_secondary_stack() - the top of a new stack for @cpu on its node, or 0. */
+uint64_t smp_secondary_stack(unsigned int cpu);
+/* smp_booted() - the boot's bring-up has finished (later starts are cpu_up()'s). */
+bool smp_booted(void);
 /* arch_secondary_mmu_on() - this secondary enables the boot CPU's tables. */
 void arch_secondary_mmu_on(void);
 

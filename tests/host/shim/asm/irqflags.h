@@ -15,6 +15,14 @@ static inline void arch_local_irq_restore(unsigned long flags)
 	(void)flags;
 }
 
+static inline void arch_local_irq_enable(void)
+{
+}
+
+static inline void arch_local_irq_disable(void)
+{
+}
+
 static inline bool arch_irqs_disabled(void)
 {
 	return false;
