@@ -253,8 +253,6 @@ void smp_bring_up(void)
 /* Secondary CPUs reach here from their arch entry with their stack and base register set. */
 void secondary_start(unsigned int cpu)
 {
-	extern void smp_secondary_idle(unsigned int cpu) __noreturn;
-
 	if (smp_processor_id() != cpu)
 		printk("CPU%u: per-CPU base points at CPU%u's unit\n", cpu, smp_processor_id());
 	if (bring_up_done)	/* started again by cpu_up() (or late, after maxcpus=) */

@@ -30,8 +30,6 @@ static struct {
 
 DEFINE_PER_CPU(unsigned long, idle_wakeups);
 
-void smp_secondary_idle(unsigned int cpu) __noreturn;
-
 /* run_slot() - run @cpu's posted work, if any; true when there was some. */
 static bool run_slot(unsigned int cpu)
 {

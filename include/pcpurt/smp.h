@@ -113,6 +113,9 @@ unsigned long smp_call_count(unsigned int cpu);
 /* smp_barrier() - every online CPU waits here until all have arrived. */
 void smp_barrier(void);
 
+/* smp_secondary_idle() - the idle loop (calls, posted work, WFI); never returns. */
+void smp_secondary_idle(unsigned int cpu) __noreturn;
+
 /* secondary_start() - generic part of a secondary's start; never returns. */
 void secondary_start(unsigned int cpu) __noreturn;
 

@@ -38,6 +38,14 @@
 
 static unsigned long cycles = 10;
 static unsigned long seed = 1;
+static bool boot_cpu_down;	/* hotplug_boot_cpu=1: the run moves off CPU 0, CPU 0 goes down */
+
+static int set_boot_cpu(const char *v)
+{
+	boot_cpu_down = !strcmp(v, "1");
+	return boot_cpu_down || !strcmp(v, "0") ? 0 : -1;
+}
+DEFINE_BOOT_PARAM("hotplug_boot_cpu", set_boot_cpu);
 
 static int set_cycles(const char *v)
 {
@@ -242,6 +250,24 @@ static void start_workers(unsigned int me)
 			smp_run_on(cpu, worker, NULL, &worker_done[cpu]);
 }
 
+/* start_held_back() - CPUs present but not started at boot (maxcpus=), as Linux's online */
+static int start_held_back(void)
+{
+	unsigned int cpu, n = 0;
+	int err = 0;
+
+	for_each_present_cpu(cpu) {
+		if (cpu_online(cpu) || cpu_map.cpu[cpu].dt_disabled)
+			continue;
+		err |= expect(cpu_up(cpu), 0, "cpu_up of a CPU held back at boot,", cpu);
+		n++;
+	}
+	if (n)
+		printk("run: cpu-hotplug: %u CPUs held back at boot started by cpu_up(), %u "
+		       "online\n", n, num_online_cpus());
+	return err;
+}
+
 static int check_end(void)
 {
 	uint64_t total = 0;
@@ -301,6 +327,10 @@ static int hotplug_run(void)
 		}
 	if (victim == me)
 		return test_fail("needs two online CPUs");
+	if (boot_cpu_down && me == 0) {
+		run_move_driver(victim);	/* returns only if it could not */
+		return test_fail("could not move the run off the boot CPU");
+	}
 	why = arch_cpu_cannot_stop(victim);
 	if (why) {
 		err = expect(cpu_down(victim), -EOPNOTSUPP, "cpu_down of unstoppable", victim);
@@ -325,6 +355,7 @@ static int hotplug_run(void)
 	nr_allocs = 0;
 	stop = 0;
 	err |= new_alloc();
+	err |= start_held_back();
 	err |= bad_inputs(me, victim);
 	start_workers(me);
 	for (i = 0; i < cycles && !err; i++) {
@@ -335,6 +366,8 @@ static int hotplug_run(void)
 		for_each_online_cpu(cpu)
 			if (cpu != me && n++ == pick)
 				break;
+		if (boot_cpu_down && i == 0)
+			cpu = 0;	/* the boot CPU first: the run is driven from elsewhere */
 		t0 = now_us();
 		err |= expect(cpu_down(cpu), 0, "cpu_down", cpu);
 		t1 = now_us();
