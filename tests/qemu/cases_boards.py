@@ -31,8 +31,12 @@ def cases(r):
     out = [
         r.Case("board-rpi4-image-raspi3b",
                B("arm64", machine="raspi3b", smp=4, mem_mb=1024, dtb=pi_tree,
-                 image=kernel8, append="run=dt," + PERCPU),
+                 image=kernel8, append="run=dt,cpu-hotplug," + PERCPU),
                expect=[r"Machine model: Raspberry Pi 3 Model B",
+                       # spin-table CPUs cannot go back to the firmware: refused, one line
+                       r"cpu_down: CPU1: refused: spin-table CPUs cannot be handed back to "
+                       r"the firmware \(no PSCI CPU_OFF\) \(-95\)$",
+                       r"run: cpu-hotplug: PASS",
                        r"Console: brcm,bcm2835-aux-uart at 0x3f215040 \(stdout-path\)",
                        r"Entry: EL2", r"cpu@3: spin-table", brought(1, 4),
                        r"percpu: this_cpu ops use LL/SC", r"run: percpu-ops: PASS",
