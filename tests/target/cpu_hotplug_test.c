@@ -83,6 +83,29 @@ static int worker_done[NR_CPUS];
 static uint64_t unit_addr[NR_CPUS];
 static uint32_t down_us[1024], up_us[1024];
 
+/* cross-CPU calls the workers send each other while CPUs come and go */
+static uint64_t calls_sent, calls_refused, calls_ran;
+
+static void call_counted(void *info)
+{
+	(void)info;
+	__atomic_fetch_add(&calls_ran, 1, __ATOMIC_RELAXED);
+}
+
+/* one call to another CPU, counted in the same masked section as it is queued */
+static void send_call(unsigned int me, unsigned int n)
+{
+	unsigned int cpu = (me + 1 + n % (nr_cpu_ids - 1)) % nr_cpu_ids;
+	unsigned long flags = arch_local_irq_save();
+	int rc = smp_call_function_single((int)cpu, call_counted, NULL, 0);
+
+	if (!rc)
+		__atomic_fetch_add(&calls_sent, 1, __ATOMIC_RELAXED);
+	else if (rc == -ENXIO)
+		__atomic_fetch_add(&calls_refused, 1, __ATOMIC_RELAXED);
+	arch_local_irq_restore(flags);
+}
+
 static uint64_t pattern(unsigned int cpu, unsigned int a, unsigned int w)
 {
 	return 0x5eed000000000000ULL ^ ((uint64_t)cpu << 32) ^ ((uint64_t)a << 16) ^ w;
@@ -104,6 +127,8 @@ static int worker(void)
 		arch_local_irq_restore(flags);
 		if (++n % 256)
 			continue;
+		if (nr_cpu_ids > 1)
+			send_call(me, n / 256);
 		for (a = 0; a < __atomic_load_n(&nr_allocs, __ATOMIC_ACQUIRE); a++) {
 			uint64_t *p = per_cpu_ptr(allocs[a], me);
 
@@ -296,6 +321,16 @@ static int check_end(void)
 	}
 	if (bad)
 		err |= test_fail("%u dynamic pattern words changed", bad);
+	/* every call accepted ran exactly once, on a CPU that was up or came down meanwhile */
+	for (cpu = 0; cpu < 1000 && __atomic_load_n(&calls_ran, __ATOMIC_ACQUIRE) < calls_sent;
+	     cpu++)
+		arch_cpu_nap();
+	if (calls_ran != calls_sent)
+		err |= test_fail("%llu cross-CPU calls accepted, %llu ran",
+				 (unsigned long long)calls_sent, (unsigned long long)calls_ran);
+	printk("run: cpu-hotplug: %llu cross-CPU calls accepted and run once each, %llu refused "
+	       "(-ENXIO: target offline)\n", (unsigned long long)calls_sent,
+	       (unsigned long long)calls_refused);
 	exact = percpu_counter_sum(&hp_counter);
 	fast = percpu_counter_read(&hp_counter);
 	if (exact != (int64_t)total)
@@ -354,6 +389,7 @@ static int hotplug_run(void)
 		return test_fail("percpu_counter_init failed");
 	nr_allocs = 0;
 	stop = 0;
+	calls_sent = calls_refused = calls_ran = 0;
 	err |= new_alloc();
 	err |= start_held_back();
 	err |= bad_inputs(me, victim);
