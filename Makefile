@@ -5,7 +5,7 @@
 #   make image PLATFORM=rpi4|visionfive2                               files for the card
 #   make run / make debug                                              boot it in QEMU
 #   make test                                                          every test
-#   make test-host / make test-qemu / make fuzz / make bench
+#   make test-host / make test-qemu / make fuzz / make bench (bench-hotplug: CPU hotplug)
 #
 # Output goes to build/<arch>-<platform>/ (pcpurt.elf, Image; objects in obj/; make image's
 # files in boot/) and build/host/ (host tests, tools).
@@ -236,6 +236,14 @@ test: deps-check
 
 bench: deps-check
 	$(Q)$(MAKE) --no-print-directory bench-run
+	$(Q)$(MAKE) --no-print-directory bench-hotplug
+
+# CPU down/up and cross-CPU call latency, pcpurt beside Debian's Linux on the same QEMU
+.PHONY: bench-hotplug
+bench-hotplug: deps-check
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
+	$(Q)$(PYTHON) tests/qemu/bench_hotplug.py
 
 clean:
 	rm -rf build

@@ -38,6 +38,7 @@
 
 static unsigned long cycles = 10;
 static unsigned long seed = 1;
+static bool no_workers;		/* hotplug_workers=0: the others idle (the bench's case) */
 static bool boot_cpu_down;	/* hotplug_boot_cpu=1: the run moves off CPU 0, CPU 0 goes down */
 
 static int set_boot_cpu(const char *v)
@@ -46,6 +47,13 @@ static int set_boot_cpu(const char *v)
 	return boot_cpu_down || !strcmp(v, "0") ? 0 : -1;
 }
 DEFINE_BOOT_PARAM("hotplug_boot_cpu", set_boot_cpu);
+
+static int set_workers(const char *v)
+{
+	no_workers = !strcmp(v, "0");
+	return no_workers || !strcmp(v, "1") ? 0 : -1;
+}
+DEFINE_BOOT_PARAM("hotplug_workers", set_workers);
 
 static int set_cycles(const char *v)
 {
@@ -270,6 +278,8 @@ static void start_workers(unsigned int me)
 {
 	unsigned int cpu;
 
+	if (no_workers)
+		return;
 	for_each_online_cpu(cpu)
 		if (cpu != me)
 			smp_run_on(cpu, worker, NULL, &worker_done[cpu]);
@@ -418,11 +428,13 @@ static int hotplug_run(void)
 		}
 		if ((uintptr_t)per_cpu_ptr(&hp, cpu) != unit_addr[cpu])
 			err |= test_fail("CPU%u's unit moved", cpu);
-		smp_run_on(cpu, worker, NULL, &worker_done[cpu]);
+		if (!no_workers)
+			smp_run_on(cpu, worker, NULL, &worker_done[cpu]);
 	}
 	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	for_each_online_cpu(cpu)
-		while (cpu != me && !__atomic_load_n(&worker_done[cpu], __ATOMIC_ACQUIRE))
+		while (cpu != me && !no_workers &&
+		       !__atomic_load_n(&worker_done[cpu], __ATOMIC_ACQUIRE))
 			arch_cpu_idle_wait();
 	err |= check_end();
 	if (step_wrong)
