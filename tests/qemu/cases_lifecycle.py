@@ -42,6 +42,8 @@ HP_OK = [r"run: cpu-hotplug: \d+ increments on \d+ possible CPUs, counters exact
          r"run: cpu-hotplug: cpu_up us min/median/max \d+/\d+/\d+ over \d+ cycles",
          r"leaks: kmalloc (\d+) -> \1 bytes, per-CPU allocations (\d+) -> \2,",
          r"run: cpu-hotplug: \d+ cross-CPU calls accepted and run once each, \d+ refused",
+         r"run: cpu-hotplug: \d+ walks of the online CPUs under cpus_read_lock\(\), the set "
+         r"unchanged in each",
          r"run: cpu-hotplug: PASS"]
 # what every run checks before its cycles (CPU4 / CPU11: impossible on 4 CPUs)
 HP_BAD = [r"cpu_down: CPU\d+: refused: not a possible CPU \(-22\)$",

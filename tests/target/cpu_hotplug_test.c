@@ -114,6 +114,24 @@ static void send_call(unsigned int me, unsigned int n)
 	arch_local_irq_restore(flags);
 }
 
+/* under cpus_read_lock() the online set stays what it was: walked twice, the same */
+static uint64_t read_walks, read_walks_changed;
+
+static void read_locked_walk(void)
+{
+	struct cpumask first;
+	unsigned int i;
+
+	cpus_read_lock();
+	cpumask_and(&first, &cpu_online_mask, &cpu_online_mask);
+	for (i = 0; i < 2000; i++)
+		arch_cpu_relax();
+	if (!cpumask_equal(&first, &cpu_online_mask))
+		__atomic_fetch_add(&read_walks_changed, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&read_walks, 1, __ATOMIC_RELAXED);
+	cpus_read_unlock();
+}
+
 static uint64_t pattern(unsigned int cpu, unsigned int a, unsigned int w)
 {
 	return 0x5eed000000000000ULL ^ ((uint64_t)cpu << 32) ^ ((uint64_t)a << 16) ^ w;
@@ -137,6 +155,8 @@ static int worker(void)
 			continue;
 		if (nr_cpu_ids > 1)
 			send_call(me, n / 256);
+		if (n % 1024 == 0)
+			read_locked_walk();
 		for (a = 0; a < __atomic_load_n(&nr_allocs, __ATOMIC_ACQUIRE); a++) {
 			uint64_t *p = per_cpu_ptr(allocs[a], me);
 
@@ -303,7 +323,7 @@ static int start_held_back(void)
 	return err;
 }
 
-static int check_end(void)
+static int check_end(unsigned int ndone)
 {
 	uint64_t total = 0;
 	int64_t exact, fast;
@@ -341,6 +361,13 @@ static int check_end(void)
 	printk("run: cpu-hotplug: %llu cross-CPU calls accepted and run once each, %llu refused "
 	       "(-ENXIO: target offline)\n", (unsigned long long)calls_sent,
 	       (unsigned long long)calls_refused);
+	if (!read_walks && !no_workers && ndone)
+		err |= test_fail("no worker walked the online CPUs under cpus_read_lock()");
+	if (read_walks_changed)
+		err |= test_fail("the online set changed under cpus_read_lock() %llu times",
+				 (unsigned long long)read_walks_changed);
+	printk("run: cpu-hotplug: %llu walks of the online CPUs under cpus_read_lock(), the "
+	       "set unchanged in each\n", (unsigned long long)read_walks);
 	exact = percpu_counter_sum(&hp_counter);
 	fast = percpu_counter_read(&hp_counter);
 	if (exact != (int64_t)total)
@@ -400,6 +427,7 @@ static int hotplug_run(void)
 	nr_allocs = 0;
 	stop = 0;
 	calls_sent = calls_refused = calls_ran = 0;
+	read_walks = read_walks_changed = 0;
 	err |= new_alloc();
 	err |= start_held_back();
 	err |= bad_inputs(me, victim);
@@ -436,7 +464,7 @@ static int hotplug_run(void)
 		while (cpu != me && !no_workers &&
 		       !__atomic_load_n(&worker_done[cpu], __ATOMIC_ACQUIRE))
 			arch_cpu_idle_wait();
-	err |= check_end();
+	err |= check_end(ndown);
 	if (step_wrong)
 		err |= test_fail("%u starting/online steps ran on another CPU", step_wrong);
 	for (lvl = 0; lvl < CPUHP_LEVELS; lvl++)
