@@ -141,6 +141,7 @@ static int worker(void)
 {
 	unsigned int me = smp_processor_id(), a, w, n = 0;
 
+	read_locked_walk();
 	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE)) {
 		unsigned long flags = arch_local_irq_save();
 
@@ -432,6 +433,10 @@ static int hotplug_run(void)
 	err |= start_held_back();
 	err |= bad_inputs(me, victim);
 	start_workers(me);
+	/* each worker's first walk under the read lock before the first cpu_down (max 1 s) */
+	for (i = 0; !no_workers && i < 20000 &&
+	     __atomic_load_n(&read_walks, __ATOMIC_ACQUIRE) < num_online_cpus() - 1; i++)
+		arch_cpu_nap();
 	for (i = 0; i < cycles && !err; i++) {
 		unsigned int n = 0, pick;
 		uint64_t t0, t1, t2;
