@@ -487,8 +487,11 @@ static int hotplug_run(void)
 	       (unsigned long long)st1.nr_cur_alloc, mapped0, mapped1, new_stacks);
 	if (st1.nr_cur_alloc != st0.nr_cur_alloc)
 		err |= test_fail("per-CPU allocations leaked");
-	if (mapped1 > mapped0 + new_stacks * (16384 / 4096))
-		err |= test_fail("vmalloc pages grew by %lu", mapped1 - mapped0);
+	if (mapped1 != mapped0 + new_stacks * (16384 / 4096))
+		err |= test_fail("vmalloc pages %lu -> %lu, want %u more (new stacks only)",
+				 mapped0, mapped1, new_stacks * 4);
+	if (kmalloc_bytes_in_use() != kbefore)
+		err |= test_fail("kmalloc bytes in use changed");
 	run_note("%u cycles", ndown);
 	return err;
 }
