@@ -60,9 +60,12 @@ def cases(r):
                        brought(1, 4), r"run: percpu-ops: PASS"], timeout=180),
         r.Case("board-vf2-image-sifive_u",
                B("riscv64", machine="sifive_u", smp=5, mem_mb=1024, image=vf2_image,
-                 append="run=dt," + PERCPU, halt_after_result=2),
+                 append="run=dt,cpu-hotplug,smp-call," + PERCPU, halt_after_result=2),
                status="halted",
                expect=[r"Machine model: SiFive HiFive Unleashed A00",
+                       # SBI HSM stops and restarts the U54 harts
+                       r"^CPU\d+: off \(hart [1-4] stopped, polled \d+ ms\)$",
+                       r"run: cpu-hotplug: PASS", r"run: smp-call: PASS",
                        r"Console: sifive,uart0 at 0x10010000 \(stdout-path\)",
                        r"cpu@0: sbi-hsm, node 0, disabled, rv64imac\S*, no MMU",
                        r"smp: skipping cpu@0: ", brought(1, 4),
