@@ -3,7 +3,8 @@
 #   make [ARCH=arm64|riscv64] [PLATFORM=qemu-virt|rpi4|visionfive2]   build the image
 #   make ... WORKLOADS=DIR       also build DIR/*.c (your own workloads) into the image
 #   make image PLATFORM=rpi4|visionfive2                               files for the card
-#   make run / make debug                                              boot it in QEMU
+#   make sdimage PLATFORM=rpi4                                         the card (U-Boot)
+#   make run / make debug [STACK=current]                              boot it in QEMU
 #   make test                                                          every test
 #   make test-host / make test-qemu / make fuzz / make bench (bench-hotplug: CPU hotplug)
 #
@@ -87,7 +88,8 @@ EXT_OBJS := $(patsubst $(EXT_DIR)/%.c,$(OBJ)/ext$(EXT_DIR)/%.c.o,$(EXT_SRCS))
 OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
 	   $(OBJ)/version.o $(EXT_OBJS)
 
-.PHONY: all image images run debug test test-host test-qemu fuzz bench clean deps libfdt help
+.PHONY: all image sdimage images run debug test test-host test-qemu fuzz bench clean deps \
+	libfdt help stack-current
 all: $(O)/pcpurt.elf $(O)/Image
 
 # Flags live in these files: a change to them rebuilds everything.
@@ -179,22 +181,33 @@ ifneq ($(PLATFORM_CMP),)
 endif
 	@echo "  READY   $(O)/boot/ (or $(O)/Image)"
 
+# make sdimage: an SD-card image with the platform's boot files (PLATFORM_SDIMAGE)
+sdimage: image
+ifeq ($(PLATFORM_SDIMAGE),)
+	@echo "sdimage: PLATFORM $(PLATFORM) has no SD-card image (rpi4 has)"; exit 1
+else
+	$(Q)$(MAKE) --no-print-directory $(PLATFORM_SDIMAGE)
+	@echo "  READY   $(PLATFORM_SDIMAGE)"
+endif
+
 # ---- QEMU ------------------------------------------------------------------------------
 # make run [ARCH=..] [SMP=4] [NODES=2] [APPEND="run=..."] [BOOT_ARGS="--uboot"]
+#          [STACK=bookworm|current]   Debian 12's QEMU 7.2, or Debian 13's QEMU 10 (stack-current)
 SMP	  ?= 4
 NODES	  ?= 2
 APPEND	  ?=
 BOOT_ARGS ?=
+STACK	  ?= bookworm
 # deps first, then a new make: this one's flags were computed before clang was installed
 run: deps-check
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(PYTHON) tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
-		--append "$(APPEND)" $(BOOT_ARGS)
+		--append "$(APPEND)" --stack $(STACK) $(BOOT_ARGS)
 debug: deps-check
 	$(Q)$(MAKE) --no-print-directory all
 	@echo "In another terminal: gdb-multiarch $(O)/pcpurt.elf -ex 'target remote :1234'"
 	$(Q)$(PYTHON) tests/qemu/boot.py $(ARCH) --build $(PLATFORM) --smp $(SMP) --nodes $(NODES) \
-		--append "$(APPEND)" --gdb $(BOOT_ARGS)
+		--append "$(APPEND)" --gdb --stack $(STACK) $(BOOT_ARGS)
 
 # ---- tests -----------------------------------------------------------------------------
 HOST_CFLAGS := -std=gnu11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -222,10 +235,15 @@ fuzz: deps-check $(HOST_FUZZ_BINS)
 images: deps-check
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
-	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=rpi4 image
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=rpi4 sdimage
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=visionfive2 image
 
-test-qemu: images
+# Debian 13's QEMU 10, OpenSBI 1.6 and U-Boot 2025.01 under $(PCPURT_CACHE)/trixie (once; a
+# few minutes): the runner boots the matrix on it and on Debian 12's own stack
+stack-current: deps-check
+	$(Q)scripts/stack-current.sh
+
+test-qemu: images stack-current
 	$(Q)$(PYTHON) tests/qemu/runner.py $(RUNNER_ARGS)
 
 test: deps-check
@@ -234,7 +252,7 @@ test: deps-check
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)$(MAKE) --no-print-directory test-qemu
 
-bench: deps-check
+bench: deps-check stack-current
 	$(Q)$(MAKE) --no-print-directory bench-run
 	$(Q)$(MAKE) --no-print-directory bench-hotplug
 
@@ -249,6 +267,6 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,12p' Makefile
 
 -include $(OBJS:.o=.d)

@@ -614,6 +614,8 @@ def main():
                     help="QEMU runs at once")
     ap.add_argument("--out", default=os.path.join("docs", "benchmarks.md"))
     ap.add_argument("--no-vm", action="store_true", help="skip the boot time / km-vm part")
+    ap.add_argument("--no-stacks", action="store_true",
+                    help="skip the boot time on both QEMU stacks (bench_stacks.py)")
     args = ap.parse_args()
     started = datetime.datetime.now().astimezone()
     t0 = time.monotonic()
@@ -647,6 +649,11 @@ def main():
         vm_text, vm_md = bench_vm.run(args.arch or ["arm64", "riscv64"], args.jobs)
         print(vm_text)
         text += "\n" + vm_md
+    if not args.no_qemu and not args.no_stacks:
+        import bench_stacks
+        st_text, st_md = bench_stacks.run()
+        print(st_text)
+        text += "\n" + st_md
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)

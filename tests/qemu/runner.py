@@ -6,9 +6,13 @@ A configuration passes when QEMU exits (no timeout) with the expected status and
 has the expected RESULT line and every expected pattern. Logs go to build/qemu-tests/.
 
   tests/qemu/runner.py [-k SUBSTRING] [-j JOBS] [--list]
+
+Cases named <case>@current boot on Debian 13's QEMU 10, OpenSBI 1.6 and U-Boot 2025.01
+(qemu.Stack, scripts/stack-current.sh); the others on Debian 12's (-k @current picks them).
 """
 import argparse
 import concurrent.futures as cf
+import copy
 import os
 import re
 import subprocess
@@ -312,6 +316,52 @@ def smp_cases():
     return out
 
 
+# Cases that run on both stacks: Debian 12's (the name alone) and the current one, Debian 13's
+# QEMU 10, OpenSBI 1.6 and U-Boot 2025.01 (the name + "@current"). They are those where the
+# emulator or the firmware shape what the runtime sees: entry, the device tree QEMU writes, the
+# firmware's hart lottery and HSM, U-Boot, the interrupt controllers, NUMA trees, many CPUs.
+# Runtime-only cases (allocator, workloads, faults, pictures, bad parameters) run on Debian
+# 12's stack alone. Why: docs/decisions.md, "Two QEMU stacks on one Debian 12 machine".
+ON_BOTH_STACKS = [
+    # boots: ELF and Image entry, the firmware's view of a corrupt tree
+    "arm64-elf-1cpu", "riscv64-elf-1cpu", "arm64-image-4cpu-2node", "riscv64-image-4cpu-2node",
+    "arm64-corrupt-dtb", "riscv64-corrupt-dtb", "arm64-el2-corrupt-dtb-no-semihosting",
+    # U-Boot booti on both arches, the board Images through it, the VisionFive 2 boot.scr
+    "arm64-uboot-1cpu", "riscv64-uboot-1cpu", "arm64-uboot-4cpu", "riscv64-uboot-4cpu",
+    "arm64-uboot-lse", "board-rpi4-image-uboot-virt", "board-vf2-bootscr-uboot-virt",
+    # interrupts (GICv2/GICv3, PLIC/APLIC) and the timer tick, EL2 entry, LSE and LL/SC
+    "arm64-smp8", "riscv64-smp8", "arm64-el2-4cpu", "arm64-lse", "arm64-lse-forced-llsc",
+    # NUMA trees as each QEMU writes them; the firmware's boot hart
+    "arm64-numa4-unequal", "riscv64-numa4-unequal", "arm64-numa2-asym", "riscv64-numa2-asym",
+    "topo-arm64-memless-first", "topo-riscv64-memless-last", "riscv64-boot-hart-not-0",
+    # the VisionFive 2 Image on sifive_u (hart 0 a monitor core the firmware keeps)
+    "board-vf2-image-sifive_u",
+    # many CPUs
+    "arm64-smp64-4node", "riscv64-smp64-4node", "arm64-smp512",
+]
+
+
+def with_current_stack(cases):
+    """The cases, then a copy of each one named in ON_BOTH_STACKS that boots on the current
+    stack. A name that is not a case is an error: the list must follow renames."""
+    by_name = {c.name: c for c in cases}
+    unknown = [n for n in ON_BOTH_STACKS if n not in by_name]
+    if unknown:
+        raise SystemExit(f"runner: ON_BOTH_STACKS names no case {', '.join(unknown)}")
+    out = list(cases)
+    for name in ON_BOTH_STACKS:
+        c = copy.deepcopy(by_name[name])
+        c.boot.stack = qemu.get_stack("current")
+        c.name = name + "@current"
+        # the copy shows it ran on the current stack's firmware, where the log shows any
+        if c.boot.arch == "riscv64":
+            c.expect.append(r"^OpenSBI v1\.6")
+        if c.boot.how == "uboot":
+            c.expect.append(r"^U-Boot 2025\.01")
+        out.append(c)
+    return out
+
+
 def plugin_cases():
     """Cases from tests/qemu/cases_*.py: each module's cases(r) gets this module as r."""
     import glob
@@ -356,6 +406,9 @@ def check(case, status, log, secs=0.0):
 
 def run_case(case):
     os.makedirs(LOGDIR, exist_ok=True)
+    missing = case.boot.stack.missing() if case.boot else []
+    if missing and not case.run:
+        return case, [f"stack {case.boot.stack} lacks {missing[0]} (make stack-current)"], 0.0
     try:
         if case.prepare:
             case.prepare(case)
@@ -386,11 +439,11 @@ def print_tail(path, lines=12):
 def report(case, why, secs):
     """Prints a case's PASS or FAIL line (and a failure's log tail); True if it passed."""
     if why:
-        print(f"FAIL {case.name:36s} {secs:6.1f}s  " + "; ".join(why), flush=True)
+        print(f"FAIL {case.name:44s} {secs:6.1f}s  " + "; ".join(why), flush=True)
         print(f"     log: {os.path.join(LOGDIR, case.name + '.log')}", flush=True)
         print_tail(os.path.join(LOGDIR, case.name + ".log"))
         return False
-    print(f"PASS {case.name:36s} {secs:6.1f}s", flush=True)
+    print(f"PASS {case.name:44s} {secs:6.1f}s", flush=True)
     return True
 
 
@@ -400,7 +453,7 @@ def main():
     ap.add_argument("-j", type=int, default=max(1, min(2, os.cpu_count() or 1)))
     ap.add_argument("--list", action="store_true")
     args = ap.parse_args()
-    todo = [c for c in cases() if args.k in c.name]
+    todo = [c for c in with_current_stack(cases()) if args.k in c.name]
     if args.list:
         for c in todo:
             print(c.name)

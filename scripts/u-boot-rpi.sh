@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# u-boot-rpi.sh [--check] [SUITE] - fetch Debian's u-boot-rpi (an arm64 package: U-Boot for
+# the Raspberry Pi, builds rpi_3, rpi_4 and rpi_arm64) and unpack it, without installing it,
+# into ${PCPURT_CACHE:-/var/cache/pcpurt}/u-boot-rpi/SUITE/root (SUITE: trixie, the default,
+# U-Boot 2025.01; or bookworm, 2023.01). Prints the rpi_arm64 u-boot.bin path.
+#
+# Idempotent: when root/ holds the rpi_arm64 build it only prints the path. apt-get runs as
+# the ordinary client with its own state under SUITE/apt (the arm64 index of one suite; the
+# machine's own apt configuration and dpkg database are not touched); the .deb is kept in
+# SUITE/debs. --check: exit 1 (with a message) when the unpacked build is missing.
+set -euo pipefail
+
+check=0
+if [ "${1:-}" = "--check" ]; then
+	check=1
+	shift
+fi
+suite=${1:-trixie}
+case "$suite" in
+bookworm | trixie) ;;
+*)
+	echo "u-boot-rpi: unknown suite '$suite' (bookworm or trixie)" >&2
+	exit 2
+	;;
+esac
+cache=${PCPURT_CACHE:-/var/cache/pcpurt}
+dir=$cache/u-boot-rpi/$suite
+mirror=${PCPURT_MIRROR:-http://deb.debian.org/debian}
+bin=$dir/root/usr/lib/u-boot/rpi_arm64/u-boot.bin
+
+if [ -s "$bin" ]; then
+	echo "$bin"
+	exit 0
+fi
+if [ $check -eq 1 ]; then
+	echo "u-boot-rpi: $bin missing (run scripts/u-boot-rpi.sh $suite)" >&2
+	exit 1
+fi
+
+mkdir -p "$dir/apt/lists/partial" "$dir/apt/archives/partial" "$dir/debs"
+exec 9>"$dir.lock"
+flock 9
+if [ -s "$bin" ]; then # another run made it while we waited
+	echo "$bin"
+	exit 0
+fi
+echo "deb $mirror $suite main" >"$dir/apt/sources.list"
+: >"$dir/apt/status"
+apt_opts=(
+	-o "Dir::Etc::SourceList=$dir/apt/sources.list" -o "Dir::Etc::SourceParts=-"
+	-o "Dir::State::Lists=$dir/apt/lists" -o "Dir::State::Status=$dir/apt/status"
+	-o "Dir::Cache=$dir/apt" -o "Dir::Cache::Archives=$dir/apt/archives"
+	-o "APT::Architecture=arm64" -o "APT::Architectures::=arm64"
+	-o "Acquire::Languages=none" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root" -q
+)
+echo "u-boot-rpi: fetching u-boot-rpi ($suite, arm64) into $dir" >&2
+apt-get "${apt_opts[@]}" update >&2
+(cd "$dir/debs" && apt-get "${apt_opts[@]}" download u-boot-rpi:arm64 >&2)
+deb=$(ls -t "$dir"/debs/u-boot-rpi_*_arm64.deb | head -n 1)
+rm -rf "$dir/root.new"
+dpkg-deb -x "$deb" "$dir/root.new"
+[ -s "$dir/root.new/usr/lib/u-boot/rpi_arm64/u-boot.bin" ] || {
+	echo "u-boot-rpi: $deb has no rpi_arm64/u-boot.bin" >&2
+	exit 1
+}
+rm -rf "$dir/root"
+mv "$dir/root.new" "$dir/root"
+echo "$bin"
