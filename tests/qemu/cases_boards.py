@@ -105,9 +105,15 @@ def cases(r):
     skipped = [r"skipped: ", r"CPU\d+: failed to come online"]
     out = [
         r.Case("board-rpi4-raspi4b",
-               pi4("run=dt,percpu-alloc," + PERCPU),
+               pi4("run=dt,percpu-alloc,cpu-hotplug,smp-call," + PERCPU),
                status="halted",
                expect=PI4_LOG + [r"Memory: \[mem 0x0+-0x0+3bffffff\] node 0",
+                                 # spin-table CPUs: cpu_down refused, one line; calls go
+                                 # through the GIC-400 to busy CPUs
+                                 r"cpu_down: CPU1: refused: spin-table CPUs cannot be handed "
+                                 r"back to the firmware \(no PSCI CPU_OFF\) \(-95\)$",
+                                 r"run: cpu-hotplug: PASS",
+                                 r"run: smp-call: \d+ calls on 4 CPUs, each ran once",
                                  brought(1, 4), r"smp: online CPUs 0-3", PI4_GIC,
                                  r"percpu: this_cpu ops use LL/SC", r"run: percpu-ops: PASS",
                                  r"run: percpu-irq:   3 .* ok .* ticks of 1000 us",
