@@ -82,10 +82,10 @@ def linux_cmd(arch, smp, initrd, cycles):
                   f"console={console} quiet hotplug_cycles={cycles}"]
 
 
-def run(cmd, timeout):
+def run(cmd, timeout, env=None):
     t0 = time.time()
     p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, timeout=timeout)
+                       stderr=subprocess.STDOUT, timeout=timeout, env=env)
     return p.stdout.decode(errors="replace"), time.time() - t0
 
 
@@ -118,7 +118,7 @@ def linux_side(arch, smp, cycles, log):
 def pcpurt_side(arch, smp, cycles, log):
     b = qemu.Boot(arch, smp=smp, append=f"run=cpu-hotplug,smp-call hotplug_workers=0 "
                   f"hotplug_cycles={cycles * (smp - 1)}")
-    out, _ = run(b.command(), 600)
+    out, _ = run(b.command(), 600, b.stack.env())
     with open(log, "w") as f:
         f.write(out)
     res = {}
