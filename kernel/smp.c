@@ -184,8 +184,12 @@ static unsigned int bring_up_batch(unsigned int *next, unsigned int want)
 
 		if (cpu_map.cpu[*next].dt_disabled)
 			continue;
-		stack = cpuhp_prepare_boot(*next) ? 0 : smp_secondary_stack(*next);
-
+		if (cpuhp_prepare_boot(*next)) {
+			printk("CPU%u: failed to come online (a prepare step failed)\n", *next);
+			failed++;
+			continue;
+		}
+		stack = smp_secondary_stack(*next);
 		if (!stack) {
 			printk("CPU%u: failed to come online (no memory for its stack)\n", *next);
 			failed++;
