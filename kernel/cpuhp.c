@@ -32,6 +32,7 @@ static const struct cpuhp_ops *ops;
 
 static int ap_result[NR_CPUS];
 static int ap_reported[NR_CPUS];
+static int down_wanted[NR_CPUS];	/* a request to go down that the CPU has not taken yet */
 
 static int readers, writer;		/* the hotplug lock */
 
@@ -224,7 +225,12 @@ int cpuhp_ap_up(unsigned int cpu)
 
 int cpuhp_ap_down(unsigned int cpu)
 {
-	int rc = walk_down(cpu, CPUHP_ONLINE);
+	int rc;
+
+	/* a request the controlling CPU gave up on (it timed out) is dropped */
+	if (!__atomic_exchange_n(&down_wanted[cpu], 0, __ATOMIC_ACQ_REL))
+		return 0;
+	rc = walk_down(cpu, CPUHP_ONLINE);
 
 	if (rc) {
 		report(cpu, rc);
@@ -313,13 +319,28 @@ static int do_down(unsigned int cpu)
 	int rc;
 
 	ap_reported[cpu] = 0;
+	__atomic_store_n(&down_wanted[cpu], 1, __ATOMIC_RELEASE);
 	rc = ops->request_down(cpu);
-	if (rc)
+	if (rc) {
+		down_wanted[cpu] = 0;
 		return refuse("cpu_down", cpu, rc, "could not reach it");
+	}
+	/*
+	 * No answer in time: withdraw the request if the CPU has not taken it (it stays online,
+	 * as it was), else it is on its way: wait for it as long again.
+	 */
 	if (!wait_report(cpu)) {
-		printk("cpu_down: CPU%u: no answer within %u ms\n", cpu,
-		       CPUHP_AP_TIMEOUT_US / 1000);
-		return -ETIMEDOUT;
+		if (__atomic_exchange_n(&down_wanted[cpu], 0, __ATOMIC_ACQ_REL)) {
+			printk("cpu_down: CPU%u: no answer within %u ms (interrupts masked?): "
+			       "request withdrawn, still online\n", cpu,
+			       CPUHP_AP_TIMEOUT_US / 1000);
+			return -ETIMEDOUT;
+		}
+		if (!wait_report(cpu)) {
+			printk("cpu_down: CPU%u: took the request but did not finish within %u ms\n",
+			       cpu, 2 * CPUHP_AP_TIMEOUT_US / 1000);
+			return -ETIMEDOUT;
+		}
 	}
 	rc = ap_result[cpu];
 	if (rc) {

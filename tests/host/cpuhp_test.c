@@ -8,7 +8,8 @@
  * registration running the startup on the online CPUs only, and undone when one fails;
  * a failing step at each level, up and down, rolling the CPU back to where it was; every
  * refusal (impossible, online/offline already, last, self, unstoppable, firmware refusal)
- * returning its error with one line and changing nothing.
+ * returning its error with one line and changing nothing; a CPU that never takes the
+ * request to go down (interrupts masked): timed out, withdrawn, still online.
  */
 #define TEST_CAPTURE_PRINTK
 #include <pcpurt/cpuhp.h>
@@ -18,6 +19,7 @@
 static char trace[4096];
 static unsigned int cur;		/* the CPU the code "runs" on */
 static int fail_start, fail_at = -1, fail_down_at = -1;
+static bool masked;			/* the CPU does not take the request (interrupts off) */
 static bool unstoppable[NR_CPUS];
 
 static void t(const char *fmt, unsigned int cpu)
@@ -64,7 +66,8 @@ static int start(unsigned int cpu, const char **why)
 
 static int request_down(unsigned int cpu)
 {
-	as_cpu(cpu, cpuhp_ap_down);
+	if (!masked)
+		as_cpu(cpu, cpuhp_ap_down);
 	return 0;
 }
 
@@ -265,6 +268,24 @@ static void test_register_fails(void)
 	EXPECT_EQ(cpuhp_remove_state(4), -EINVAL);
 }
 
+/* a CPU that never takes the request: timed out, withdrawn; its late arrival does nothing */
+static void test_down_timeout(void)
+{
+	reset();
+	masked = true;
+	EXPECT_EQ(cpu_down(2), -ETIMEDOUT);
+	masked = false;
+	EXPECT(cpu_online(2));
+	EXPECT(strstr(cap, "cpu_down: CPU2: no answer within 5000 ms (interrupts masked?): "
+			   "request withdrawn, still online\n"));
+	EXPECT_EQ(as_cpu(2, cpuhp_ap_down), 0);	/* the stale request, taken at last */
+	EXPECT_STR(trace, "");
+	EXPECT(cpu_online(2));
+	EXPECT_EQ(cpuhp_steps_done(2), 0x1f);
+	EXPECT_EQ(cpu_down(2), 0);		/* and a new one works */
+	EXPECT_EQ(cpu_up(2), 0);
+}
+
 int main(void)
 {
 	setup();
@@ -272,6 +293,7 @@ int main(void)
 	test_rollback_up();
 	test_rollback_down();
 	test_refusals();
+	test_down_timeout();
 	test_register_fails();
 	if (failures)
 		fprintf(stderr, "cpuhp_test: %d failures\n", failures);
