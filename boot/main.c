@@ -21,16 +21,6 @@
 static struct dt_info dt;
 static struct boot_info *bi;
 
-const struct dt_info *boot_dt(void)
-{
-	return &dt;
-}
-
-const struct boot_info *boot_info(void)
-{
-	return bi;
-}
-
 extern const char pcpurt_version[]; /* build/<arch>-<platform>/obj/version.c */
 
 /*
@@ -63,11 +53,15 @@ static void check_device_tree(void)
 	}
 }
 
-/* Step 3: the tree becomes struct dt_info; the image itself is reserved memory. */
+/*
+ * Step 3: the tree becomes struct dt_info; the image itself is reserved memory. From here
+ * on the rest of the system reads it through boot_dt() (kernel/boot_state.c).
+ */
 static void parse_device_tree(void)
 {
 	dt_parse(bi->fdt, &dt);
 	dt_add_reserved(&dt, bi->image_start, bi->image_end - bi->image_start, DT_RESV_IMAGE);
+	boot_state_set(&dt, bi);
 	arch_dt_init(&dt);
 }
 
@@ -99,7 +93,7 @@ static bool cpus_alike(const struct dt_cpu *a, const struct dt_cpu *b)
 
 /*
  * One line naming the CPUs whose status is "disabled" (up to what fits, then "..."), and
- * what each arch does with them (boot/cpu_map.c): arm64 counts them possible and pcpurt
+ * what each arch does with them (kernel/cpu_map.c): arm64 counts them possible and pcpurt
  * leaves them offline; RISC-V skips them.
  */
 static void print_disabled_cpus(void)

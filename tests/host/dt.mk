@@ -1,5 +1,5 @@
-# dt.mk - host tests and fuzzers of the device-tree walk (boot/dt*.c, lib/fdt_check.c) and of
-# the printf engine (lib/vsnprintf.c).
+# dt.mk - host tests and fuzzers of the device-tree walk (drivers/of/dt*.c, lib/fdt_check.c)
+# and of the printf engine (lib/vsnprintf.c).
 #
 #   dt_walk_test        every board tree in ../shared/dtb and the hand-written trees in
 #                       tests/host/data/*.dts (compiled with dtc into build/host/dt/) against
@@ -17,9 +17,9 @@
 
 DT_HOSTO	:= $(HOSTO)/dt
 DT_SHARED_DIR	:= $(PCPURT_DTB_DIR)
-DT_SRCS		:= boot/dt.c boot/dt_cpus.c boot/dt_numa.c boot/dt_util.c boot/dt_salvage.c \
-		   lib/fdt_check.c
-DT_HDRS		:= boot/dt_internal.h include/pcpurt/dt.h include/pcpurt/printk.h \
+DT_SRCS		:= drivers/of/dt.c drivers/of/dt_cpus.c drivers/of/dt_numa.c drivers/of/dt_util.c \
+		   drivers/of/dt_salvage.c lib/fdt_check.c
+DT_HDRS		:= drivers/of/dt_internal.h include/pcpurt/dt.h include/pcpurt/printk.h \
 		   include/pcpurt/compiler.h
 DT_DTS		:= $(sort $(wildcard tests/host/data/dt-*.dts))
 DT_DTBS		:= $(patsubst tests/host/data/%.dts,$(DT_HOSTO)/%.dtb,$(DT_DTS))
@@ -41,7 +41,8 @@ $(HOSTO)/dt_walk_test: tests/host/dt_walk_test.c $(DT_SRCS) $(DT_HDRS) \
 		       tests/host/shim/printk_host.c tests/host/dt.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iboot -DDT_SHARED_DIR='"$(DT_SHARED_DIR)"' -DDT_REPO_DIR='"$(CURDIR)"' \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -DDT_SHARED_DIR='"$(DT_SHARED_DIR)"' \
+		-DDT_REPO_DIR='"$(CURDIR)"' \
 		-DDT_SYNTH_DIR='"$(CURDIR)/$(DT_HOSTO)"' -o $@ tests/host/dt_walk_test.c \
 		$(DT_SRCS) tests/host/shim/printk_host.c -lfdt
 
@@ -62,7 +63,7 @@ $(HOSTO)/printf_test: tests/host/printf_test.c $(HOSTO)/printf/vsnprintf.o
 $(HOSTO)/fuzz_dt: tests/host/fuzz_dt.c tests/host/fuzz_guard.h $(DT_SRCS) $(DT_HDRS) tests/host/dt.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(DT_FUZZ_CFLAGS) -Iboot -o $@ tests/host/fuzz_dt.c $(DT_SRCS) -lfdt
+	$(Q)$(HOSTCC) $(DT_FUZZ_CFLAGS) -Idrivers/of -o $@ tests/host/fuzz_dt.c $(DT_SRCS) -lfdt
 
 $(HOSTO)/fuzz_fdt_check: tests/host/fuzz_fdt_check.c tests/host/fuzz_guard.h lib/fdt_check.c \
 			  tests/host/dt.mk

@@ -1,5 +1,5 @@
 /*
- * dt_walk_test.c - host test of the device-tree walk (boot/dt*.c and lib/fdt_check.c).
+ * dt_walk_test.c - host test of the device-tree walk (drivers/of/dt*.c and lib/fdt_check.c).
  *
  * Without arguments: runs dt_check() and dt_parse() on every board tree in ../shared/dtb
  * (PCPURT_DTB_DIR overrides the folder) and on the hand-written trees of tests/host/data

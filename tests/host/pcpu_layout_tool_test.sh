@@ -482,6 +482,40 @@ pcpu-alloc: [0] 0 [0] 1 [1] 2 [2] 3 " --static 200 "$work/memless.dtb"
 		echo "FAIL: dtc could not compile $work/memless.dts"
 		fail=$((fail + 1))
 	fi
+	# --max-nodes: a kernel built for 4 nodes (Debian's riscv64: NODES_SHIFT 2). cpu@2 on
+	# node 4: its own group by default; with --max-nodes 4 Linux ignores that id and puts
+	# the CPU on node 0 (make test-linux's 12-node riscv machine shows it on the real kernel)
+	local n4='numa-node-id = <0>;
+numa-node-id = <1>;
+numa-node-id = <4>;
+numa-node-id = <1>;'
+	if topo_tree maxnodes riscv64 "$n4" "$mem2" "<0 1 20>, <0 4 30>, <1 4 30>"; then
+		expect "node 4: own group" "$H200
+pcpu-alloc: [0] 0 [1] 1 [1] 3 [2] 2 " --static 200 "$work/maxnodes.dtb"
+		expect "--max-nodes 4: node 4's CPU on node 0" "$H200
+pcpu-alloc: [0] 0 [0] 2 [1] 1 [1] 3 " --static 200 --max-nodes 4 "$work/maxnodes.dtb"
+		expect_err "--max-nodes 4: Linux's line" \
+			'OF: NUMA: Node id 4 exceeds maximum value \(--max-nodes 4\): cpu hwid 0x2 on node 0$' \
+			--static 200 --max-nodes 4 "$work/maxnodes.dtb"
+		expect "--max-nodes 5: node 4 kept" "$H200
+pcpu-alloc: [0] 0 [1] 1 [1] 3 [2] 2 " --static 200 --max-nodes 5 "$work/maxnodes.dtb"
+		bad "--max-nodes 0" --max-nodes 0 "$work/maxnodes.dtb"
+		bad "--max-nodes 65" --max-nodes 65 "$work/maxnodes.dtb"
+	else
+		echo "FAIL: dtc could not compile $work/maxnodes.dts"
+		fail=$((fail + 1))
+	fi
+	# a memory node on node 4 under --max-nodes 4: Linux gives NUMA up, one node
+	if topo_tree maxnodes-mem riscv64 "$n4" "${mem2/numa-node-id = <1>;/numa-node-id = <4>;}" \
+		"<0 1 20>, <0 4 30>, <1 4 30>"; then
+		expect "--max-nodes 4, memory on node 4: one node" "$H200
+pcpu-alloc: [0] 0 [0] 1 [0] 2 [0] 3 " --static 200 --max-nodes 4 "$work/maxnodes-mem.dtb"
+		expect_err "--max-nodes 4, memory on node 4: said" 'NUMA: 1 node, faked: a memory' \
+			--static 200 --max-nodes 4 "$work/maxnodes-mem.dtb"
+	else
+		echo "FAIL: dtc could not compile $work/maxnodes-mem.dts"
+		fail=$((fail + 1))
+	fi
 }
 
 if command -v dtc >/dev/null 2>&1; then

@@ -7,7 +7,7 @@
  * the batched percpu_counter.
  */
 #include <pcpurt/percpu_alloc_counter.h>
-#include <pcpurt/percpu_alloc_selftest.h>
+#include "percpu_alloc_selftest.h"
 #include "percpu_alloc_backend.h"
 #include "percpu_alloc_test.h"
 
