@@ -209,7 +209,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arch", action="append", choices=["arm64", "riscv64"])
     ap.add_argument("--smp", type=int, default=4)
-    ap.add_argument("--cycles", type=int, default=5, help="rounds over CPUs 1..N-1")
+    ap.add_argument("--cycles", type=int, default=10, help="rounds over CPUs 1..N-1")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     ap.add_argument("--no-write", action="store_true")
     a = ap.parse_args()
@@ -253,9 +253,14 @@ def main():
              ""]
         text += part
         doc += part
+    try:
+        with open("/proc/loadavg") as f:
+            doc.append(f"Host load average at the end: {f.read().split()[0]}.")
+    except OSError:
+        pass
     print("\n".join(text))
     if not a.no_write:
-        replace_section(a.out, "\n".join(doc))
+        replace_section(a.out, "\n".join(doc) + "\n")
         print(f"bench-hotplug: wrote its section of {a.out}")
     return 1 if failed else 0
 
