@@ -7,6 +7,7 @@
 #   make run / make debug [STACK=current]                              boot it in QEMU
 #   make test                                                          every test
 #   make test-host / make test-qemu / make test-linux / make fuzz / make bench
+#   make check-layering [ARCH=..]                                      docs/architecture.md's rules
 #
 # Output goes to build/<arch>-<platform>/ (pcpurt.elf, Image; objects in obj/; make image's
 # files in boot/) and build/host/ (host tests, tools).
@@ -296,6 +297,6 @@ clean:
 	rm -rf build
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,13p' Makefile
 
 -include $(OBJS:.o=.d)

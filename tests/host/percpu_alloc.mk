@@ -12,7 +12,7 @@ PCPU_ALLOC_HDRS := $(wildcard percpu/*.h include/pcpurt/percpu_alloc*.h tests/ho
 PCPU_TEST_LIBS	:= $(PCPU_ALLOC_SRCS) tests/target/pcpu_alloc_selftest.c \
 		   tests/host/percpu_alloc_backend.c tests/host/percpu_model.c \
 		   tests/host/shim/printk_host.c
-PCPU_TEST_NAMES := api bitmap km map random random_debug thread
+PCPU_TEST_NAMES := api bitmap config km map random random_debug thread
 
 $(HOSTO)/percpu_alloc_%: tests/host/percpu_alloc_%.c $(PCPU_TEST_LIBS) $(PCPU_ALLOC_HDRS)
 	@mkdir -p $(@D)
