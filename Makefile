@@ -284,6 +284,14 @@ test: deps-check
 
 bench: deps-check stack-current
 	$(Q)$(MAKE) --no-print-directory bench-run
+	$(Q)$(MAKE) --no-print-directory bench-hotplug
+
+# CPU down/up and cross-CPU call latency, pcpurt beside Debian's Linux on the same QEMU
+.PHONY: bench-hotplug
+bench-hotplug: deps-check
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
+	$(Q)$(PYTHON) tests/qemu/bench_hotplug.py
 
 clean:
 	rm -rf build
