@@ -1,9 +1,10 @@
 /*
- * linux_hotplug_init.c - /init of the tiny initramfs the hotplug benchmark boots Debian's
+ * linux_hotplug_init.c - the timer in the tiny initramfs the hotplug benchmark boots Debian's
  * Linux kernel with (tests/qemu/bench_hotplug.py): it takes every CPU but CPU 0 offline and
  * online again through /sys/devices/system/cpu/cpuN/online, timing each write with
  * CLOCK_MONOTONIC, for hotplug_cycles=N rounds (kernel command line), prints one line per
- * write pair and powers the machine off.
+ * write pair and powers the machine off. The initramfs's /init, a busybox script, execs it;
+ * it also works as /init alone (it mounts sysfs and proc itself; a second mount is harmless).
  *
  * No C library: raw system calls (the asm-generic numbers arm64 and riscv64 share), so it
  * builds with clang for either target with no sysroot. Lines:

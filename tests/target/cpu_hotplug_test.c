@@ -89,7 +89,7 @@ static volatile unsigned int nr_allocs;
 static volatile int stop;
 static int worker_done[NR_CPUS];
 static uint64_t unit_addr[NR_CPUS];
-static uint32_t down_us[1024], up_us[1024];
+static uint32_t down_us[1024], up_us[1024], cycle_us[1024];
 
 /* cross-CPU calls the workers send each other while CPUs come and go */
 static uint64_t calls_sent, calls_refused, calls_ran;
@@ -457,7 +457,9 @@ static int hotplug_run(void)
 		err |= expect(cpu_up(cpu), 0, "cpu_up", cpu);
 		if (ndown < ARRAY_SIZE(down_us)) {
 			down_us[ndown] = (uint32_t)(t1 - t0);
-			up_us[ndown++] = (uint32_t)(now_us() - t2);
+			up_us[ndown] = (uint32_t)(now_us() - t2);
+			cycle_us[ndown] = down_us[ndown] + up_us[ndown];
+			ndown++;
 		}
 		if ((uintptr_t)per_cpu_ptr(&hp, cpu) != unit_addr[cpu])
 			err |= test_fail("CPU%u's unit moved", cpu);
@@ -476,6 +478,7 @@ static int hotplug_run(void)
 		cpuhp_remove_state(step_ids[lvl]);
 	print_times("cpu_down", down_us, ndown);
 	print_times("cpu_up", up_us, ndown);
+	print_times("cycle", cycle_us, ndown);	/* down + up of the same cycle */
 	for (a = 0; a < nr_allocs; a++)
 		free_percpu(allocs[a]);
 	percpu_counter_destroy(&hp_counter);
