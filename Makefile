@@ -6,7 +6,8 @@
 #   make sdimage PLATFORM=rpi4                                         the card (U-Boot)
 #   make run / make debug [STACK=current]                              boot it in QEMU
 #   make test                                                          every test
-#   make test-host / make test-qemu / make fuzz / make bench
+#   make test-host / make test-qemu / make test-linux / make fuzz / make bench
+#   make check-layering [ARCH=..]                                      docs/architecture.md's rules
 #
 # Output goes to build/<arch>-<platform>/ (pcpurt.elf, Image; objects in obj/; make image's
 # files in boot/) and build/host/ (host tests, tools).
@@ -95,8 +96,8 @@ EXT_OBJS := $(patsubst $(EXT_DIR)/%.c,$(OBJ)/ext$(EXT_DIR)/%.c.o,$(EXT_SRCS))
 OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
 	   $(OBJ)/version.o $(EXT_OBJS)
 
-.PHONY: all image sdimage images run debug test test-host test-qemu fuzz bench clean deps \
-	libfdt help stack-current check-layering print-srcs
+.PHONY: all image sdimage images run debug test test-host test-qemu test-linux fuzz bench clean \
+	deps libfdt help stack-current check-layering print-srcs
 all: $(O)/pcpurt.elf $(O)/Image
 
 # Flags live in these files: a change to them rebuilds everything.
@@ -264,6 +265,14 @@ stack-current: deps-check
 test-qemu: images stack-current
 	$(Q)$(PYTHON) tests/qemu/runner.py $(RUNNER_ARGS)
 
+# Linux parity: Debian's own arm64 and riscv64 kernels (scripts/linux-kernels.sh, cached
+# machine-wide) booted on a table of QEMU machines; their pcpu-alloc lines must be
+# pcpu-layout's, and so must pcpurt's (docs/linux-parity.md)
+test-linux: deps-check
+	$(Q)scripts/linux-kernels.sh
+	$(Q)$(MAKE) --no-print-directory pcpu-layout
+	$(Q)$(PYTHON) tests/qemu/linux_parity.py $(LINUX_PARITY_ARGS)
+
 test: deps-check
 	$(Q)$(MAKE) --no-print-directory images
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt check-layering
@@ -271,14 +280,23 @@ test: deps-check
 	$(Q)$(MAKE) --no-print-directory test-host
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)$(MAKE) --no-print-directory test-qemu
+	$(Q)$(MAKE) --no-print-directory test-linux
 
 bench: deps-check stack-current
 	$(Q)$(MAKE) --no-print-directory bench-run
+	$(Q)$(MAKE) --no-print-directory bench-hotplug
+
+# CPU down/up and cross-CPU call latency, pcpurt beside Debian's Linux on the same QEMU
+.PHONY: bench-hotplug
+bench-hotplug: deps-check
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
+	$(Q)$(PYTHON) tests/qemu/bench_hotplug.py
 
 clean:
 	rm -rf build
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,13p' Makefile
 
 -include $(OBJS:.o=.d)

@@ -3,6 +3,7 @@
  * each a named function below; arch code (arch/<arch>/head.S and start.c) gets here with
  * the MMU off, interrupts masked, BSS clear, a stack, and the trap vector installed.
  */
+#include <pcpurt/cpuhp.h>
 #include <pcpurt/boot.h>
 #include <pcpurt/console.h>
 #include <pcpurt/memblock.h>
@@ -204,6 +205,7 @@ static void init_dynamic_memory(void)
 {
 	page_alloc_init_from_memblock();
 	percpu_dynamic_init();
+	cpu_hotplug_steps();
 }
 
 /*

@@ -3,7 +3,8 @@
 #
 #   dt_walk_test        every board tree in ../shared/dtb and the hand-written trees in
 #                       tests/host/data/*.dts (compiled with dtc into build/host/dt/) against
-#                       expectations written by hand in the test
+#                       expectations written by hand (dt_walk_trees.c; the parts of the
+#                       test are listed in dt_walk_test.h)
 #   dt_qemu_trees.sh    trees that QEMU generates (-M virt,dumpdtb=), checked by
 #                       dt_walk_test --qemu against the command that made them
 #   printf_test         lib/vsnprintf.c against glibc's snprintf
@@ -37,13 +38,16 @@ $(DT_HOSTO)/%.dtb: tests/host/data/%.dts $(wildcard tests/host/data/dt-*.dtsi)
 	@echo "  DTC     $@"
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
-$(HOSTO)/dt_walk_test: tests/host/dt_walk_test.c $(DT_SRCS) $(DT_HDRS) \
+DT_WALK_TEST_SRCS := tests/host/dt_walk_test.c tests/host/dt_walk_trees.c \
+		     tests/host/dt_walk_check.c tests/host/dt_walk_broken.c tests/host/dt_walk_qemu.c
+
+$(HOSTO)/dt_walk_test: $(DT_WALK_TEST_SRCS) tests/host/dt_walk_test.h $(DT_SRCS) $(DT_HDRS) \
 		       tests/host/shim/printk_host.c tests/host/dt.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -DDT_SHARED_DIR='"$(DT_SHARED_DIR)"' \
 		-DDT_REPO_DIR='"$(CURDIR)"' \
-		-DDT_SYNTH_DIR='"$(CURDIR)/$(DT_HOSTO)"' -o $@ tests/host/dt_walk_test.c \
+		-DDT_SYNTH_DIR='"$(CURDIR)/$(DT_HOSTO)"' -o $@ $(DT_WALK_TEST_SRCS) \
 		$(DT_SRCS) tests/host/shim/printk_host.c -lfdt
 
 # lib/vsnprintf.c includes <stdio.h> and <string.h> meaning lib/include's: only that object

@@ -5,9 +5,11 @@
 #                                   kernel/cpumask.c and percpu/alloc_info.c (ASan + UBSan,
 #                                   like the tests), with Debian's libfdt (-lfdt) and our
 #                                   lib/fdt_check.c, as tests/host/dt.mk does
-#   pcpu_layout_tool_test.sh        the tool on ../shared/dtb and QEMU-generated trees against
-#                                   hand-worked lines, bad input, and the same lines as the
-#                                   runtime booted under QEMU
+#   pcpu_layout_tool_*_test.sh      the tool on ../shared/dtb (boards), options and bad input
+#                                   (options), dtc-made trees (dtc), QEMU-generated trees
+#                                   (qemu) against hand-worked lines, and the same lines as
+#                                   the runtime booted under QEMU (cross); what they share is
+#                                   in pcpu_layout_tool_lib.sh
 #   pictures_test.sh                pcpu-layout --svg and tools/percpu-chunks-svg.py: the
 #                                   SVGs parse (xml.etree), hold the expected groups, units,
 #                                   chunks, pages and free runs, and are the same bytes twice
@@ -64,15 +66,18 @@ $(PCPU_LAYOUT_TOOL): $(PCPU_LAYOUT_SRCS) $(PCPU_LAYOUT_HDRS) $(PCPU_LAYOUT_GEN) 
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -include $(PCPU_LAYOUT_GEN) -o $@ \
 		$(PCPU_LAYOUT_SRCS) -lfdt
 
+PCPU_LAYOUT_TOOL_TESTS := $(patsubst %,tests/host/pcpu_layout_tool_%_test.sh,boards options dtc \
+			  qemu cross)
+
 .PHONY: pcpu-layout test-pcpu-layout test-pictures
 pcpu-layout:
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory $(PCPU_LAYOUT_TOOL)
 test-pcpu-layout: pcpu-layout
-	$(Q)tests/host/run-all.sh tests/host/pcpu_layout_tool_test.sh
+	$(Q)tests/host/run-all.sh $(PCPU_LAYOUT_TOOL_TESTS)
 test-pictures: $(PCPU_LAYOUT_TOOL)
 	$(Q)tests/host/run-all.sh tests/host/pictures_test.sh
 
 HOST_TEST_BINS += $(PCPU_LAYOUT_TOOL)
-HOST_TEST_CMDS += tests/host/pcpu_layout_tool_test.sh tests/host/pictures_test.sh
+HOST_TEST_CMDS += $(PCPU_LAYOUT_TOOL_TESTS) tests/host/pictures_test.sh
