@@ -6,7 +6,8 @@
 #   make sdimage PLATFORM=rpi4                                         the card (U-Boot)
 #   make run / make debug [STACK=current]                              boot it in QEMU
 #   make test                                                          every test
-#   make test-host / make test-qemu / make fuzz / make bench
+#   make test-host / make test-qemu / make test-linux / make fuzz / make bench
+#   make check-layering [ARCH=..]                                      docs/architecture.md's rules
 #
 # Output goes to build/<arch>-<platform>/ (pcpurt.elf, Image; objects in obj/; make image's
 # files in boot/) and build/host/ (host tests, tools).
@@ -59,11 +60,18 @@ ASFLAGS	:= --target=$(TARGET) -Iinclude -Iarch/$(SRCARCH)/include -MMD -MP -D__A
 LDFLAGS	:= -nostdlib --pie --no-dynamic-linker -z norelro -z notext --hash-style=sysv --build-id=none --gc-sections --orphan-handling=error \
 	   -T $(O)/pcpurt.lds
 
-# Runtime sources: every folder's .c and .S, arch folder of this ARCH only; the example
-# workloads (workloads/*.c).
-SRCS	:= $(wildcard boot/*.c kernel/*.c drivers/uart/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
-	   $(wildcard percpu/*.c) \
-	   $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S) \
+# Image sources, in three parts (docs/architecture.md): the runtime (every runtime folder's
+# .c and .S, the arch folder of this ARCH only), the on-target tests (tests/target/*.c, and
+# tests/target/<arch>/ for this ARCH) and the example workloads (workloads/*.c). Link order
+# is the run registry's order, which the default run (every test) follows: the generic tests
+# after kernel/, the arch's after arch/, as before they left kernel/ and arch/.
+RUNTIME_SRCS := $(wildcard boot/*.c kernel/*.c) \
+	   $(wildcard drivers/uart/*.c drivers/of/*.c lib/*.c mm/*.c) $(ARCH_DRIVERS) \
+	   $(wildcard percpu/*.c) $(wildcard arch/$(SRCARCH)/*.c arch/$(SRCARCH)/*.S)
+TEST_SRCS := $(wildcard tests/target/*.c)
+ARCH_TEST_SRCS := $(wildcard tests/target/$(SRCARCH)/*.c)
+SRCS	:= $(filter boot/% kernel/%,$(RUNTIME_SRCS)) $(TEST_SRCS) \
+	   $(filter-out boot/% kernel/%,$(RUNTIME_SRCS)) $(ARCH_TEST_SRCS) \
 	   $(wildcard workloads/*.c)
 FDT_SRCS := fdt.c fdt_ro.c fdt_sw.c fdt_strerror.c fdt_addresses.c
 
@@ -88,8 +96,8 @@ EXT_OBJS := $(patsubst $(EXT_DIR)/%.c,$(OBJ)/ext$(EXT_DIR)/%.c.o,$(EXT_SRCS))
 OBJS	:= $(patsubst %,$(OBJ)/%.o,$(SRCS)) $(patsubst %,$(OBJ)/libfdt/%.o,$(FDT_SRCS)) \
 	   $(OBJ)/version.o $(EXT_OBJS)
 
-.PHONY: all image sdimage images run debug test test-host test-qemu fuzz bench clean deps \
-	libfdt help stack-current
+.PHONY: all image sdimage images run debug test test-host test-qemu test-linux fuzz bench clean \
+	deps libfdt help stack-current check-layering print-srcs
 all: $(O)/pcpurt.elf $(O)/Image
 
 # Flags live in these files: a change to them rebuilds everything.
@@ -190,6 +198,17 @@ else
 	@echo "  READY   $(PLATFORM_SDIMAGE)"
 endif
 
+# The rules of docs/architecture.md ("What each folder may call") over this build's objects
+# (calls: llvm-nm) and sources (includes), a WORKLOADS=DIR folder's too; fails on a
+# forbidden edge. make test runs it for both arches; tests/host/check_layering_test.sh shows
+# that it can fail.
+check-layering: $(O)/pcpurt.elf
+	$(Q)$(PYTHON) scripts/check-layering.py --obj-dir $(OBJ) \
+		$(if $(EXT_DIR),--ext-dir $(EXT_DIR)) $(SRCS) $(EXT_SRCS)
+# the image's sources, for tests/host/check_layering_test.sh
+print-srcs:
+	@echo $(SRCS)
+
 # ---- QEMU ------------------------------------------------------------------------------
 # make run [ARCH=..] [SMP=4] [NODES=2] [APPEND="run=..."] [BOOT_ARGS="--uboot"]
 #          [STACK=bookworm|current]   Debian 12's QEMU 7.2, or Debian 13's QEMU 10 (stack-current)
@@ -246,19 +265,38 @@ stack-current: deps-check
 test-qemu: images stack-current
 	$(Q)$(PYTHON) tests/qemu/runner.py $(RUNNER_ARGS)
 
+# Linux parity: Debian's own arm64 and riscv64 kernels (scripts/linux-kernels.sh, cached
+# machine-wide) booted on a table of QEMU machines; their pcpu-alloc lines must be
+# pcpu-layout's, and so must pcpurt's (docs/linux-parity.md)
+test-linux: deps-check
+	$(Q)scripts/linux-kernels.sh
+	$(Q)$(MAKE) --no-print-directory pcpu-layout
+	$(Q)$(PYTHON) tests/qemu/linux_parity.py $(LINUX_PARITY_ARGS)
+
 test: deps-check
 	$(Q)$(MAKE) --no-print-directory images
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt check-layering
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt check-layering
 	$(Q)$(MAKE) --no-print-directory test-host
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)$(MAKE) --no-print-directory test-qemu
+	$(Q)$(MAKE) --no-print-directory test-linux
 
 bench: deps-check stack-current
 	$(Q)$(MAKE) --no-print-directory bench-run
+	$(Q)$(MAKE) --no-print-directory bench-hotplug
+
+# CPU down/up and cross-CPU call latency, pcpurt beside Debian's Linux on the same QEMU
+.PHONY: bench-hotplug
+bench-hotplug: deps-check
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 PLATFORM=qemu-virt all
+	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
+	$(Q)$(PYTHON) tests/qemu/bench_hotplug.py
 
 clean:
 	rm -rf build
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,13p' Makefile
 
 -include $(OBJS:.o=.d)

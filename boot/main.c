@@ -3,6 +3,7 @@
  * each a named function below; arch code (arch/<arch>/head.S and start.c) gets here with
  * the MMU off, interrupts masked, BSS clear, a stack, and the trap vector installed.
  */
+#include <pcpurt/cpuhp.h>
 #include <pcpurt/boot.h>
 #include <pcpurt/console.h>
 #include <pcpurt/memblock.h>
@@ -19,16 +20,6 @@
 
 static struct dt_info dt;
 static struct boot_info *bi;
-
-const struct dt_info *boot_dt(void)
-{
-	return &dt;
-}
-
-const struct boot_info *boot_info(void)
-{
-	return bi;
-}
 
 extern const char pcpurt_version[]; /* build/<arch>-<platform>/obj/version.c */
 
@@ -62,11 +53,15 @@ static void check_device_tree(void)
 	}
 }
 
-/* Step 3: the tree becomes struct dt_info; the image itself is reserved memory. */
+/*
+ * Step 3: the tree becomes struct dt_info; the image itself is reserved memory. From here
+ * on the rest of the system reads it through boot_dt() (kernel/boot_state.c).
+ */
 static void parse_device_tree(void)
 {
 	dt_parse(bi->fdt, &dt);
 	dt_add_reserved(&dt, bi->image_start, bi->image_end - bi->image_start, DT_RESV_IMAGE);
+	boot_state_set(&dt, bi);
 	arch_dt_init(&dt);
 }
 
@@ -98,7 +93,7 @@ static bool cpus_alike(const struct dt_cpu *a, const struct dt_cpu *b)
 
 /*
  * One line naming the CPUs whose status is "disabled" (up to what fits, then "..."), and
- * what each arch does with them (boot/cpu_map.c): arm64 counts them possible and pcpurt
+ * what each arch does with them (kernel/cpu_map.c): arm64 counts them possible and pcpurt
  * leaves them offline; RISC-V skips them.
  */
 static void print_disabled_cpus(void)
@@ -210,6 +205,7 @@ static void init_dynamic_memory(void)
 {
 	page_alloc_init_from_memblock();
 	percpu_dynamic_init();
+	cpu_hotplug_steps();
 }
 
 /*

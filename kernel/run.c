@@ -142,45 +142,106 @@ static void print_summary(void)
 	}
 }
 
-/* run_one() - run @e (on every online CPU when it asks), print its result and time. */
-static bool run_one(const struct run_entry *e)
-{
-	uint64_t t0 = arch_counter(), dt;
-	int rc = 0;
+/* the run's progress, kept here so that another CPU can carry it on (run_move_driver()) */
+static const struct run_entry *run_order[RUN_ENTRIES_MAX];
+static unsigned int run_count, run_next;
+static int nr_ran, nr_passed, nr_unknown, nr_rejected;
+static const struct run_entry *running;
+static uint64_t running_t0;
 
+/* run_begin() - the entry's line and its before(); 0 or before()'s error. */
+static int run_begin(const struct run_entry *e)
+{
+	running = e;
+	running_t0 = arch_counter();
 	printk("run: %s: %s\n", e->name, e->desc);
-	if (e->before)
-		rc = e->before();
-	if (!rc && (e->kind & RUN_ALL_CPUS)) {
-		memset(notes, 0, sizeof(notes));
-		memset(results, 0, sizeof(results));
-		rc = smp_call_all(e->fn, results);
-		print_cpu_table(e);
-		summary_add(e);
-	} else if (!rc) {
-		rc = e->fn();
-	}
+	return e->before ? e->before() : 0;
+}
+
+/* run_body() - the entry on every online CPU when it asks, else here. */
+static int run_body(const struct run_entry *e)
+{
+	int rc;
+
+	if (!(e->kind & RUN_ALL_CPUS))
+		return e->fn();
+	memset(notes, 0, sizeof(notes));
+	memset(results, 0, sizeof(results));
+	rc = smp_call_all(e->fn, results);
+	print_cpu_table(e);
+	summary_add(e);
+	return rc;
+}
+
+/* run_end() - after(), the allocator's background step, the result line with the time. */
+static bool run_end(const struct run_entry *e, int rc)
+{
+	uint64_t dt;
+
 	if (e->after && !rc)
 		rc = e->after();
 	percpu_balance_step();	/* the allocator's background step, off every fast path */
-	dt = (arch_counter() - t0) * 1000000 / arch_counter_freq();
+	dt = (arch_counter() - running_t0) * 1000000 / arch_counter_freq();
 	printk("run: %s: %s (%llu us)\n", e->name, rc ? "FAIL" : "PASS", (unsigned long long)dt);
 	entry_ran[e - __run_start] = true;	/* run_selected() checked the bound */
+	running = NULL;
 	return rc == 0;
+}
+
+/* run_one() - run @e (on every online CPU when it asks), print its result and time. */
+static bool run_one(const struct run_entry *e)
+{
+	int rc = run_begin(e);
+
+	if (!rc)
+		rc = run_body(e);
+	return run_end(e, rc);
+}
+
+static void run_finish(void) __noreturn;
+
+/* run_rest() - the entries from run_next on, then the end of the run. */
+static void run_rest(void) __noreturn;
+static void run_rest(void)
+{
+	while (run_next < run_count) {
+		nr_ran++;
+		nr_passed += run_one(run_order[run_next++]);
+	}
+	run_finish();
+}
+
+/* On the new driver: the moved entry again (it sees where it runs), then the rest. */
+static int run_resume(void)
+{
+	const struct run_entry *e = running;
+
+	nr_passed += run_end(e, run_body(e));
+	run_rest();
+}
+
+void run_move_driver(unsigned int cpu)
+{
+	unsigned int me = smp_processor_id();
+	int rc = smp_run_on(cpu, run_resume, NULL, NULL);
+
+	if (rc) {
+		printk("run: cannot move the run to CPU%u (%d)\n", cpu, rc);
+		return;
+	}
+	printk("run: the run goes on on CPU%u; CPU%u idles\n", cpu, me);
+	smp_secondary_idle(me);
 }
 
 void run_selected(int params_rejected)
 {
 	const struct run_entry *e;
-	int registered = 0, ran = 0, passed = 0, unknown = 0;
-	char why[128] = "";
 
 	if (__run_end - __run_start > RUN_ENTRIES_MAX)
 		fatal("run: %d registry entries, at most %d", (int)(__run_end - __run_start),
 		      RUN_ENTRIES_MAX);
+	nr_rejected = params_rejected;
 	if (!run_given) {
-		int done = 0;
-
 		for (e = __run_start; e < __run_end; e++) {
 			if (!(e->kind & RUN_TEST))
 				continue;
@@ -188,23 +249,8 @@ void run_selected(int params_rejected)
 				printk("run: %s: skipped (run_skip=)\n", e->name);
 				continue;
 			}
-			ran++;
-			passed += run_one(e);
+			run_order[run_count++] = e;
 		}
-		/* the check: walk the registry again, count the tests marked as run */
-		for (e = __run_start; e < __run_end; e++) {
-			if (!(e->kind & RUN_TEST))
-				continue;
-			registered++;
-			if (entry_ran[e - __run_start])
-				done++;
-			else
-				printk("run: %s: registered but did not run\n", e->name);
-		}
-		printk("run: %d of %d registered tests ran, %d passed\n", done, registered, passed);
-		if (done != registered)
-			snprintf(why, sizeof(why), "only %d of %d registered tests ran", done,
-				 registered);
 	} else {
 		const char *p = run_list;
 
@@ -216,28 +262,54 @@ void run_selected(int params_rejected)
 				if (!e) {
 					printk("run: unknown test or workload \"%.*s\"\n", (int)len,
 					       p);
-					unknown++;
-				} else {
-					ran++;
-					passed += run_one(e);
+					nr_unknown++;
+				} else if (run_count < RUN_ENTRIES_MAX) {
+					run_order[run_count++] = e;
 				}
 			}
 			p += len;
 			if (*p == ',')
 				p++;
 		}
-		printk("run: %d selected, %d passed, %d unknown\n", ran, passed, unknown);
-		if (unknown)
-			snprintf(why, sizeof(why), "%d unknown name%s in run=", unknown,
-				 unknown == 1 ? "" : "s");
+	}
+	run_rest();
+}
+
+static void run_finish(void)
+{
+	const struct run_entry *e;
+	int registered = 0, done = 0;
+	char why[128] = "";
+
+	if (!run_given) {
+		/* the check: walk the registry again, count the tests marked as run */
+		for (e = __run_start; e < __run_end; e++) {
+			if (!(e->kind & RUN_TEST))
+				continue;
+			registered++;
+			if (entry_ran[e - __run_start])
+				done++;
+			else
+				printk("run: %s: registered but did not run\n", e->name);
+		}
+		printk("run: %d of %d registered tests ran, %d passed\n", done, registered,
+		       nr_passed);
+		if (done != registered)
+			snprintf(why, sizeof(why), "only %d of %d registered tests ran", done,
+				 registered);
+	} else {
+		printk("run: %d selected, %d passed, %d unknown\n", nr_ran, nr_passed, nr_unknown);
+		if (nr_unknown)
+			snprintf(why, sizeof(why), "%d unknown name%s in run=", nr_unknown,
+				 nr_unknown == 1 ? "" : "s");
 	}
 	print_summary();
-	if (!why[0] && passed != ran)
-		snprintf(why, sizeof(why), "%d of %d failed", ran - passed, ran);
-	if (!why[0] && params_rejected)
-		snprintf(why, sizeof(why), "%d boot parameter%s rejected", params_rejected,
-			 params_rejected == 1 ? "" : "s");
-	if (!why[0] && ran == 0)
+	if (!why[0] && nr_passed != nr_ran)
+		snprintf(why, sizeof(why), "%d of %d failed", nr_ran - nr_passed, nr_ran);
+	if (!why[0] && nr_rejected)
+		snprintf(why, sizeof(why), "%d boot parameter%s rejected", nr_rejected,
+			 nr_rejected == 1 ? "" : "s");
+	if (!why[0] && nr_ran == 0)
 		snprintf(why, sizeof(why), "nothing ran");
 	result_exit(why[0] == '\0', why);
 }

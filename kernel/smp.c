@@ -8,6 +8,7 @@
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
 #include <pcpurt/boot.h>
+#include <pcpurt/cpuhp.h>
 #include <pcpurt/memblock.h>
 #include <pcpurt/percpu.h>
 #include <pcpurt/printk.h>
@@ -23,7 +24,7 @@ struct cpu_map cpu_map;
 struct secondary_boot secondary_boot;
 DEFINE_PER_CPU_READ_MOSTLY(unsigned int, cpu_number);
 
-static bool secondaries_started;
+static bool secondaries_started, bring_up_done;
 static unsigned int max_cpus = NR_CPUS;
 static unsigned int silent_cpu;	/* test hook: this CPU is started without boot data */
 
@@ -52,6 +53,11 @@ DEFINE_BOOT_PARAM("maxcpus", set_maxcpus);
 bool smp_started(void)
 {
 	return secondaries_started;
+}
+
+bool smp_booted(void)
+{
+	return bring_up_done;
 }
 
 unsigned int smp_processor_id(void)
@@ -149,10 +155,10 @@ static unsigned int online_nodes(void)
 }
 
 /*
- * secondary_stack() - the top of @cpu's stack, from its node: in the vmalloc region with
+ * smp_secondary_stack() - the top of @cpu's stack, from its node: in the vmalloc region with
  * a guard page below when the MMU maps pages, else plain memory. 0 when out of memory.
  */
-static uint64_t secondary_stack(unsigned int cpu)
+uint64_t smp_secondary_stack(unsigned int cpu)
 {
 	uint64_t stack;
 
@@ -178,14 +184,19 @@ static unsigned int bring_up_batch(unsigned int *next, unsigned int want)
 
 		if (cpu_map.cpu[*next].dt_disabled)
 			continue;
-		stack = secondary_stack(*next);
-
+		if (cpuhp_prepare_boot(*next)) {
+			printk("CPU%u: failed to come online (a prepare step failed)\n", *next);
+			failed++;
+			continue;
+		}
+		stack = smp_secondary_stack(*next);
 		if (!stack) {
 			printk("CPU%u: failed to come online (no memory for its stack)\n", *next);
 			failed++;
 			continue;
 		}
 		secondary_boot.stack_top[*next] = *next == silent_cpu ? 0 : stack;
+		smp_call_cpu_open(*next);
 		cpumask_set_cpu(*next, &pending);
 	}
 	/* the secondaries read these with their MMU and caches off */
@@ -210,6 +221,10 @@ void smp_bring_up(void)
 	char mask[128];
 
 	arch_smp_prepare(boot_dt());
+	smp_call_init();
+	cpu_hotplug_init();
+	/* from here on every CPU runs with interrupts on, masked only in critical sections */
+	arch_local_irq_enable();
 	printk("smp: Bringing up secondary CPUs ...\n");
 	printk("smp: idle CPUs wait with %s\n", arch_wake_describe());
 	secondaries_started = true;
@@ -236,16 +251,18 @@ void smp_bring_up(void)
 	/* the counter starts at reset on QEMU virt and the boards: firmware time included */
 	printk("smp: all online %llu us after reset (MMU on, per-CPU areas ready)\n",
 	       (unsigned long long)(arch_counter() * 1000000 / arch_counter_freq()));
+	bring_up_done = true;
 }
 
 /* Secondary CPUs reach here from their arch entry with their stack and base register set. */
 void secondary_start(unsigned int cpu)
 {
-	extern void smp_secondary_idle(unsigned int cpu) __noreturn;
-
 	if (smp_processor_id() != cpu)
 		printk("CPU%u: per-CPU base points at CPU%u's unit\n", cpu, smp_processor_id());
-	cpumask_set_cpu(cpu, &cpu_online_mask);
-	smp_mb();
+	if (bring_up_done)	/* started again by cpu_up() (or late, after maxcpus=) */
+		printk("CPU%u: Booted secondary processor 0x%010llx\n", cpu,
+		       (unsigned long long)cpu_map.cpu[cpu].hwid);
+	/* STARTING steps, online, interrupts on, ONLINE steps (on failure it dies there) */
+	cpuhp_ap_up(cpu);
 	smp_secondary_idle(cpu);
 }

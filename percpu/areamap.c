@@ -139,7 +139,32 @@ static void am_split_block(struct pcpu_am_chunk *ac, unsigned int i, unsigned in
 		ac->map[i] = (int)tail;
 }
 
-/* First fit by a linear walk of the map, splitting the area found in up to three. */
+/*
+ * First aligned offset of a size-byte piece of the free area [off, end) lying on populated
+ * pages only, or -1: past each unpopulated page a candidate touches, the next one is tried.
+ */
+static int am_populated_fit(struct pcpu_chunk *chunk, unsigned int off, unsigned int end,
+			    unsigned int size, unsigned int align)
+{
+	unsigned int s = ALIGN_UP(off, align);
+
+	while (s + size <= end) {
+		unsigned int p, last = ~0u;
+
+		for (p = s / PCPU_PAGE_SIZE; p <= (s + size - 1) / PCPU_PAGE_SIZE; p++)
+			if (!pcpu_page_populated(chunk, p))
+				last = p;
+		if (last == ~0u)
+			return (int)s;
+		s = ALIGN_UP((last + 1) * (unsigned int)PCPU_PAGE_SIZE, align);
+	}
+	return -1;
+}
+
+/*
+ * First fit by a linear walk of the map, splitting the area found in up to three. With
+ * pop_only every populated part of each free area is considered, not only its start.
+ */
 static int am_alloc(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int size,
 		    unsigned int align, bool pop_only)
 {
@@ -158,10 +183,18 @@ static int am_alloc(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigne
 			continue;
 		}
 		head = ALIGN_UP(off, align) - off;
-		if ((unsigned int)sz < head + size ||
-		    (pop_only && !pcpu_chunk_range_populated(chunk, off + head, size))) {
+		if ((unsigned int)sz < head + size) {
 			off += (unsigned int)sz;
 			continue;
+		}
+		if (pop_only && !pcpu_chunk_range_populated(chunk, off + head, size)) {
+			int s = am_populated_fit(chunk, off, off + (unsigned int)sz, size, align);
+
+			if (s < 0) {
+				off += (unsigned int)sz;
+				continue;
+			}
+			head = (unsigned int)s - off;
 		}
 		was_contig = (unsigned int)sz == ac->contig;
 		am_split_block(ac, i, head, size, (unsigned int)sz - head - size);

@@ -82,6 +82,10 @@ static void bm_release(struct pcpu_allocator *pa, struct pcpu_chunk *chunk)
 {
 }
 
+/*
+ * Exact: does a free run hold size at align (population aside)? The chunk hint answers when
+ * its run is too short or fits; otherwise (a misaligned largest run) the block hints do.
+ */
 static bool bm_may_fit(struct pcpu_chunk *chunk, unsigned int size, unsigned int align)
 {
 	struct pcpu_bm_chunk *bc = bm_chunk(chunk);
@@ -89,7 +93,12 @@ static bool bm_may_fit(struct pcpu_chunk *chunk, unsigned int size, unsigned int
 
 	if (bc->contig < bits)
 		return false;
-	return ALIGN_UP(bc->contig_start, ab) + bits <= bc->contig_start + bc->contig;
+	if (ALIGN_UP(bc->contig_start, ab) + bits <= bc->contig_start + bc->contig)
+		return true;
+	/* runs of exactly bits fit only aligned; contig_start is the best-aligned of them */
+	if (bc->contig == bits)
+		return false;
+	return pcpu_bm_find_fit(bc, bits, ab, 0) >= 0;
 }
 
 static int bm_alloc(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int size,

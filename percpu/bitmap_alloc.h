@@ -9,11 +9,13 @@
  *   block first_free	first zero bit of the block (1024 if none)
  *   left/right_free	zero bits from the block's start / up to its end
  *   contig		length of a longest zero run inside the block; contig_start starts
- *			such a run, which is maximal (1024 when contig is 0)
+ *			such a run, which is maximal (1024 when contig is 0); of equally long
+ *			runs the best-aligned start (most trailing zeros, 0 best)
  *   scan		0, or a maximal zero run [scan_start, +scan) with scan_start before
  *			contig_start such that no zero run starting before scan_start is longer:
  *			a search for more than scan bits may start after the scan run
- *   chunk contig	longest zero run of the whole map (runs cross blocks) and a start of one
+ *   chunk contig	longest zero run of the whole map (runs cross blocks) and the
+ *			best-aligned start of one
  *   chunk first_free	first zero bit of the map
  */
 #ifndef PCPU_BITMAP_ALLOC_H

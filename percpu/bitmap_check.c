@@ -27,12 +27,18 @@ static bool is_run_start(const unsigned long *map, unsigned int lo, unsigned int
 	return !bm_test(map, s) && (s == lo || bm_test(map, s - 1));
 }
 
+/* Trailing zero bits of a run start, 0 counting as the best aligned. */
+static unsigned int start_tz(unsigned int s)
+{
+	return s ? (unsigned int)__builtin_ctz(s) : 32;
+}
+
 static unsigned int check_block(struct pcpu_chunk *chunk, struct pcpu_bm_chunk *bc, unsigned int bi)
 {
 	const struct pcpu_bm_block *blk = &bc->blocks[bi];
 	const unsigned long *map = bc->alloc_map;
 	unsigned int base = bi * BB, end = base + BB, i, errors = 0;
-	unsigned int first = BB, left, right, best = 0, before_scan_max = 0;
+	unsigned int first = BB, left, right, best = 0, before_scan_max = 0, best_tz = 0;
 
 	for (i = base; i < end; i++) {
 		if (!bm_test(map, i)) {
@@ -47,6 +53,8 @@ static unsigned int check_block(struct pcpu_chunk *chunk, struct pcpu_bm_chunk *
 		if (is_run_start(map, base, i)) {
 			unsigned int l = run_len(map, i, end);
 
+			if (l > best || (l == best && start_tz(i - base) > best_tz))
+				best_tz = start_tz(i - base);
 			best = MAX(best, l);
 			if (blk->scan && i - base < blk->scan_start)
 				before_scan_max = MAX(before_scan_max, l);
@@ -63,6 +71,9 @@ static unsigned int check_block(struct pcpu_chunk *chunk, struct pcpu_bm_chunk *
 			  !is_run_start(map, base, base + blk->contig_start) ||
 			  run_len(map, base + blk->contig_start, end) != best))
 		bad(chunk, "block %u contig start %u is no run of %u", bi, blk->contig_start, best);
+	else if (best && start_tz(blk->contig_start) < best_tz)
+		bad(chunk, "block %u contig start %u: an equal run is better aligned", bi,
+		    blk->contig_start);
 	if (blk->scan) {
 		if (blk->scan_start + blk->scan > BB ||
 		    !is_run_start(map, base, base + blk->scan_start) ||
@@ -83,7 +94,7 @@ unsigned int pcpu_bm_check(struct pcpu_chunk *chunk)
 {
 	struct pcpu_bm_chunk *bc = bm_chunk(chunk);
 	const unsigned long *map = bc->alloc_map, *bound = bc->bound_map;
-	unsigned int i, errors = 0, nfree = 0, first = bc->nr_bits, best = 0;
+	unsigned int i, errors = 0, nfree = 0, first = bc->nr_bits, best = 0, best_tz = 0;
 
 	for (i = 0; i < bc->nr_blocks; i++)
 		errors += check_block(chunk, bc, i);
@@ -94,8 +105,13 @@ unsigned int pcpu_bm_check(struct pcpu_chunk *chunk)
 			nfree++;
 			if (first == bc->nr_bits)
 				first = i;
-			if (is_run_start(map, 0, i))
-				best = MAX(best, run_len(map, i, bc->nr_bits));
+			if (is_run_start(map, 0, i)) {
+				unsigned int l = run_len(map, i, bc->nr_bits);
+
+				if (l > best || (l == best && start_tz(i) > best_tz))
+					best_tz = start_tz(i);
+				best = MAX(best, l);
+			}
 		}
 		if (a0 != a1 && !bd)
 			bad(chunk, "no boundary at bit %u", i);
@@ -113,6 +129,8 @@ unsigned int pcpu_bm_check(struct pcpu_chunk *chunk)
 	else if (best && (!is_run_start(map, 0, bc->contig_start) ||
 			  run_len(map, bc->contig_start, bc->nr_bits) != best))
 		bad(chunk, "chunk contig start %u is no run of %u", bc->contig_start, best);
+	else if (best && start_tz(bc->contig_start) < best_tz)
+		bad(chunk, "chunk contig start %u: an equal run is better aligned", bc->contig_start);
 	if (chunk->free_bytes != nfree * PCPU_MIN_ALLOC_SIZE ||
 	    chunk->contig_bytes != best * PCPU_MIN_ALLOC_SIZE)
 		bad(chunk, "chunk free/contig bytes %u/%u stale", chunk->free_bytes,

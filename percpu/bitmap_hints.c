@@ -35,6 +35,73 @@ static inline void set_run(uint16_t *len, uint16_t *start, unsigned int l, unsig
 	*start = (uint16_t)s;
 }
 
+/* Is a run at block-relative start x better aligned than one at y (0 is the best)? */
+static inline bool better_aligned(unsigned int x, unsigned int y)
+{
+	return y && (!x || __builtin_ctz(x) > __builtin_ctz(y));
+}
+
+/*
+ * The best-aligned start in [lo, BB) of block bi of a zero run of len bits, len being the
+ * block's longest (so any aligned position with len zero bits after it starts such a run),
+ * or start if none is better aligned than start.
+ */
+static unsigned int best_aligned_run(const struct pcpu_bm_chunk *bc, unsigned int bi,
+				     unsigned int lo, unsigned int len, unsigned int start)
+{
+	unsigned int base = bi * BB;
+
+	/* each search asks for one more trailing zero than the best start so far */
+	while (start) {
+		unsigned int a = 2u << __builtin_ctz(start);
+		int s;
+
+		if (a > BB)
+			break;
+		s = bm_find_fit(bc->alloc_map, base + lo, base + BB, len, a);
+		if (s < 0)
+			break;
+		start = (unsigned int)s - base;
+	}
+	return start;
+}
+
+/*
+ * The contig run of block bi was cut: finds the longest run again (of equal ones, the
+ * best-aligned start, as Linux's block hint update keeps) and keeps the scan rule. Runs
+ * before the scan run are no longer than it, so the search starts after it unless the scan
+ * run itself is as long as anything after it.
+ */
+static void block_new_contig(struct pcpu_bm_chunk *bc, unsigned int bi)
+{
+	struct pcpu_bm_block *blk = &bc->blocks[bi];
+	unsigned int base = bi * BB, p, start;
+	struct bm_run best, prior;
+
+	p = blk->scan ? blk->scan_start + blk->scan : blk->first_free;
+	bm_longest_zero(bc->alloc_map, base + p, base + BB, &best, &prior);
+	if (blk->scan && best.len <= blk->scan) {
+		/* the scan run is a longest one; equal runs may lie anywhere */
+		start = best_aligned_run(bc, bi, blk->first_free, blk->scan, blk->scan_start);
+		set_run(&blk->contig, &blk->contig_start, blk->scan, start);
+		if (start <= blk->scan_start)
+			blk->scan = 0;
+		return;
+	}
+	if (!best.len) {
+		set_run(&blk->contig, &blk->contig_start, 0, BB);
+		blk->scan = 0;
+		return;
+	}
+	/* best is the first longest run: runs before it are shorter */
+	start = best_aligned_run(bc, bi, p, best.len, best.start - base);
+	set_run(&blk->contig, &blk->contig_start, best.len, start);
+	if (start != best.start - base)
+		set_run(&blk->scan, &blk->scan_start, best.len, best.start - base);
+	else if (prior.len > blk->scan)
+		set_run(&blk->scan, &blk->scan_start, prior.len, prior.start - base);
+}
+
 /*
  * Block bi had block-relative bits [a, b) taken (already set in the map). Keeps every block
  * hint rule; rescans part of the block only when the contig run was cut.
@@ -58,30 +125,10 @@ static void block_update_alloc(struct pcpu_bm_chunk *bc, unsigned int bi, unsign
 	if (b > BB - blk->right_free)
 		blk->right_free = (uint16_t)(BB - b);
 
-	if (blk->contig && ra == blk->contig_start) {
-		struct bm_run best, prior;
-		unsigned int p;
-
-		if (blk->scan && blk->scan == blk->contig) {
-			/* an equal run before it becomes the largest */
-			set_run(&blk->contig, &blk->contig_start, blk->scan, blk->scan_start);
-			blk->scan = 0;
-			return;
-		}
-		p = blk->scan ? blk->scan_start + blk->scan : blk->first_free;
-		bm_longest_zero(map, base + p, base + BB, &best, &prior);
-		if (blk->scan && best.len < blk->scan) {
-			set_run(&blk->contig, &blk->contig_start, blk->scan, blk->scan_start);
-			blk->scan = 0;
-			return;
-		}
-		set_run(&blk->contig, &blk->contig_start, best.len,
-			best.len ? best.start - base : BB);
-		if (prior.len > blk->scan)
-			set_run(&blk->scan, &blk->scan_start, prior.len, prior.start - base);
-	} else if (blk->scan && ra == blk->scan_start) {
+	if (blk->contig && ra == blk->contig_start)
+		block_new_contig(bc, bi);
+	else if (blk->scan && ra == blk->scan_start)
 		blk->scan = 0;
-	}
 }
 
 /* Block bi had block-relative bits [a, b) given back (already clear in the map). */
@@ -115,6 +162,13 @@ static void block_update_free(struct pcpu_bm_chunk *bc, unsigned int bi, unsigne
 		else if (s_in || (blk->scan && blk->scan_start > fa))
 			blk->scan = 0;
 		set_run(&blk->contig, &blk->contig_start, len, fa);
+	} else if (len == blk->contig && better_aligned(fa, blk->contig_start)) {
+		/* as long and better aligned: it becomes the contig run */
+		if (blk->contig_start < fa)
+			set_run(&blk->scan, &blk->scan_start, blk->contig, blk->contig_start);
+		else if (s_in || (blk->scan && blk->scan_start > fa))
+			blk->scan = 0;
+		blk->contig_start = (uint16_t)fa;
 	} else if (fa < blk->contig_start) {
 		if (len == blk->contig) {
 			if (blk->scan < len)
@@ -125,7 +179,17 @@ static void block_update_free(struct pcpu_bm_chunk *bc, unsigned int bi, unsigne
 	}
 }
 
-/* Rebuilds the chunk contig hint from block hints (runs may cross blocks). */
+/* Is (len, start) a better chunk contig candidate than (best, bstart)? */
+static inline bool chunk_better(unsigned int len, unsigned int start, unsigned int best,
+				unsigned int bstart)
+{
+	return len > best || (len && len == best && better_aligned(start, bstart));
+}
+
+/*
+ * Rebuilds the chunk contig hint from block hints (runs may cross blocks): a longest run,
+ * of equal ones the best-aligned start.
+ */
 void pcpu_bm_chunk_refresh(struct pcpu_bm_chunk *bc)
 {
 	unsigned int i, carry = 0, cstart = 0, best = 0, bstart = bc->nr_bits;
@@ -140,18 +204,18 @@ void pcpu_bm_chunk_refresh(struct pcpu_bm_chunk *bc)
 			carry += BB;
 			continue;
 		}
-		if (carry + blk->left_free > best) {
+		if (chunk_better(carry + blk->left_free, carry ? cstart : base, best, bstart)) {
 			best = carry + blk->left_free;
 			bstart = carry ? cstart : base;
 		}
-		if (blk->contig > best) {
+		if (chunk_better(blk->contig, base + blk->contig_start, best, bstart)) {
 			best = blk->contig;
 			bstart = base + blk->contig_start;
 		}
 		carry = blk->right_free;
 		cstart = base + BB - carry;
 	}
-	if (carry > best) {
+	if (chunk_better(carry, cstart, best, bstart)) {
 		best = carry;
 		bstart = cstart;
 	}
@@ -240,7 +304,7 @@ void pcpu_bm_mark_free(struct pcpu_chunk *chunk, unsigned int bit, unsigned int 
 	}
 	if (rs < bc->first_free)
 		bc->first_free = rs;
-	if (re - rs > bc->contig) {
+	if (chunk_better(re - rs, rs, bc->contig, bc->contig_start)) {
 		bc->contig = re - rs;
 		bc->contig_start = rs;
 	}
@@ -248,23 +312,13 @@ void pcpu_bm_mark_free(struct pcpu_chunk *chunk, unsigned int bit, unsigned int 
 	chunk->contig_bytes = bc->contig * PCPU_MIN_ALLOC_SIZE;
 }
 
-/* Could block blk hold bits at align, judging by its contig run alone? */
-static inline bool block_hint_fits(const struct pcpu_bm_block *blk, unsigned int base,
-				   unsigned int bits, unsigned int align)
-{
-	unsigned int s;
-
-	if (blk->contig < bits)
-		return false;
-	s = ALIGN_UP(base + blk->contig_start, align);
-	return s + bits <= base + blk->contig_start + blk->contig;
-}
-
 /*
  * First fit of bits at align starting at or after bit `from`, found by walking block hints:
  * runs crossing blocks come from right/left free counts, and a block is searched bit-wise
- * only when its contig run fits, from its first free bit or past its scan run. Like Linux it
- * may miss a fit in a block whose largest run is misaligned. Returns the bit, or -1.
+ * only when its largest run is long enough (and, if exactly as long as the request, starts
+ * aligned), from its first free bit or past its scan run (no run before that is long
+ * enough). Exact: whenever a fit exists the first one is returned, a largest run that is
+ * misaligned included. Returns the bit, or -1.
  */
 int pcpu_bm_find_fit(struct pcpu_bm_chunk *bc, unsigned int bits, unsigned int align,
 		     unsigned int from)
@@ -289,8 +343,12 @@ int pcpu_bm_find_fit(struct pcpu_bm_chunk *bc, unsigned int bits, unsigned int a
 			carry += BB;
 			continue;
 		}
-		if (block_hint_fits(blk, base, bits, align) &&
-		    lo < blk->contig_start + blk->contig) {
+		/*
+		 * A largest run of exactly bits fits only where it starts aligned, and
+		 * contig_start is the best-aligned of them: no search when it is not aligned.
+		 */
+		if (blk->contig > bits ||
+		    (blk->contig == bits && (base + blk->contig_start) % align == 0)) {
 			unsigned int p = MAX(lo, blk->first_free);
 			int s;
 

@@ -1,21 +1,43 @@
 /*
  * counter.c - batched per-CPU counters (percpu_counter) built on the dynamic allocator.
+ * Every live counter is on one list, so that a CPU's death can fold its local counts into
+ * the shared ones (percpu_counter_cpu_dead(), Linux's percpu_counter_cpu_dead()).
  */
 #include <pcpurt/percpu_alloc_counter.h>
+
+static DEFINE_SPINLOCK(counters_lock);
+static struct percpu_counter *counters;	/* every initialised counter */
 
 int percpu_counter_init(struct percpu_counter *fbc, struct pcpu_allocator *pa, int64_t amount,
 			int32_t batch)
 {
+	unsigned long irq;
+
 	spin_lock_init(&fbc->lock);
 	fbc->count = amount;
 	fbc->batch = batch > 0 ? batch : PERCPU_COUNTER_DEFAULT_BATCH;
 	fbc->pa = pa;
 	fbc->counters = pcpu_allocator_alloc(pa, sizeof(int32_t), sizeof(int32_t), 0);
-	return fbc->counters ? 0 : -1;
+	if (!fbc->counters)
+		return -1;
+	irq = spin_lock_irqsave(&counters_lock);
+	fbc->next = counters;
+	counters = fbc;
+	spin_unlock_irqrestore(&counters_lock, irq);
+	return 0;
 }
 
 void percpu_counter_destroy(struct percpu_counter *fbc)
 {
+	unsigned long irq = spin_lock_irqsave(&counters_lock);
+	struct percpu_counter **p;
+
+	for (p = &counters; *p; p = &(*p)->next)
+		if (*p == fbc) {
+			*p = fbc->next;
+			break;
+		}
+	spin_unlock_irqrestore(&counters_lock, irq);
 	pcpu_allocator_free(fbc->pa, fbc->counters);
 	fbc->counters = NULL;
 }
@@ -58,6 +80,24 @@ void percpu_counter_set(struct percpu_counter *fbc, int64_t amount)
 		WRITE_ONCE(*slot(fbc, c), 0);
 	fbc->count = amount;
 	spin_unlock_irqrestore(&fbc->lock, irq);
+}
+
+/* Every counter's slot of @cpu (a CPU that just died) added to its shared count. */
+void percpu_counter_cpu_dead(unsigned int cpu)
+{
+	unsigned long irq = spin_lock_irqsave(&counters_lock);
+	struct percpu_counter *fbc;
+
+	for (fbc = counters; fbc; fbc = fbc->next) {
+		unsigned long c = spin_lock_irqsave(&fbc->lock);
+
+		if (cpu < fbc->pa->layout.nr_cpus) {
+			fbc->count += READ_ONCE(*slot(fbc, cpu));
+			WRITE_ONCE(*slot(fbc, cpu), 0);
+		}
+		spin_unlock_irqrestore(&fbc->lock, c);
+	}
+	spin_unlock_irqrestore(&counters_lock, irq);
 }
 
 int64_t percpu_counter_read(struct percpu_counter *fbc)

@@ -160,12 +160,15 @@ static int chunk_free(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsig
  * hint test; such chunks move to the list's no-fit region, which later requests at least as
  * large and as aligned skip, so a slot full of unsuitable chunks costs one step per chunk
  * that changed since. At most ops->skip_budget failing chunks are looked at per call.
+ * With `all` set (or a kind without a budget) every chunk of every slot is tried and the
+ * no-fit regions are ignored: then a request fails only if no chunk holds a fit (on
+ * populated pages for pop_only), as may_fit and alloc are exact.
  */
 static int alloc_from_slots(struct pcpu_allocator *pa, unsigned int size, unsigned int align,
-			    bool pop_only, struct pcpu_chunk **out)
+			    bool pop_only, bool all, struct pcpu_chunk **out)
 {
 	unsigned int budget = pa->ops->skip_budget, s;
-	bool limited = budget != 0;
+	bool limited = budget != 0 && !all;
 
 	for (s = pcpu_size_to_slot(pa, size); s < pa->nr_slots; s++) {
 		struct pcpu_list *head = &pa->slots[s], *pos, *next, *stop = head;
@@ -201,8 +204,7 @@ static int alloc_from_slots(struct pcpu_allocator *pa, unsigned int size, unsign
 				*out = chunk;
 				return off;
 			}
-			/* the hints misled (a misaligned block run): remember like a hint failure
-			 */
+			/* no room after all (may_fit is exact: not expected): remember it */
 			if (limited && !sure && !pop_only) {
 				pcpu_chunk_mark_nofit(pa, chunk);
 				if (stop == head)
@@ -241,6 +243,8 @@ static int alloc_slow(struct pcpu_allocator *pa, unsigned int size, unsigned int
 			off = pa->ops->alloc_slow(pa, chunk, size, align);
 			pa->nr_empty_pop_pages += chunk->nr_empty_pop_pages - before;
 			if (off >= 0) {
+				/* the hint search should have found it: tests count these */
+				pa->nr_slow_fits++;
 				*out = chunk;
 				return off;
 			}
@@ -296,7 +300,12 @@ void *pcpu_allocator_alloc(struct pcpu_allocator *pa, size_t size, size_t align,
 		goto found;
 	}
 	for (c = 0;; c++) {
-		off = alloc_from_slots(pa, sz, al, atomic, &chunk);
+		off = alloc_from_slots(pa, sz, al, atomic, false, &chunk);
+		if (off >= 0)
+			break;
+		/* the budget may have left chunks unseen: every chunk before giving up */
+		if (pa->ops->skip_budget)
+			off = alloc_from_slots(pa, sz, al, atomic, true, &chunk);
 		if (off >= 0)
 			break;
 		err = "no populated space for an atomic allocation";
@@ -338,8 +347,10 @@ found:
 
 fail:
 	pa->nr_failed++;
-	if (atomic)
+	if (atomic && !reserved) {
 		pa->balance_pending = true;
+		pa->atomic_failed = true;
+	}
 	warn = !(flags & PCPU_GFP_NOWARN) && warn_ok(pa);
 	spin_unlock_irqrestore(&pa->lock, irq);
 	if (warn)

@@ -3,7 +3,8 @@
  * path (pcpu_allocator_balance(), when pcpu_allocator_balance_needed() says so): releases
  * fully free chunks beyond one, then keeps the empty populated pages of dynamic chunks
  * between the low and high watermarks by depopulating or populating pages (creating a chunk
- * when no chunk has pages left to populate).
+ * when no chunk has pages left to populate). After an atomic request failed for lack of
+ * populated pages, it populates `high` more pages whatever the count (Linux does the same).
  */
 #include "pcpu_alloc_internal.h"
 
@@ -47,9 +48,9 @@ static void depopulate_extra(struct pcpu_allocator *pa)
 }
 
 /* Populates free pages until `high` empty populated pages exist; 0, or -1 if stuck. */
-static int populate_to_high(struct pcpu_allocator *pa)
+static int populate_to(struct pcpu_allocator *pa, unsigned int high)
 {
-	unsigned int high = pa->cfg.empty_pages_high, i, p;
+	unsigned int i, p;
 
 	for (i = 0; i < pa->nr_by_addr && pa->nr_empty_pop_pages < high; i++) {
 		struct pcpu_chunk *chunk = pa->by_addr[i];
@@ -64,6 +65,7 @@ static int populate_to_high(struct pcpu_allocator *pa)
 
 void pcpu_allocator_balance(struct pcpu_allocator *pa)
 {
+	unsigned int low = pa->cfg.empty_pages_low, high = pa->cfg.empty_pages_high;
 	unsigned long irq;
 
 	if (!pa->ready)
@@ -72,13 +74,18 @@ void pcpu_allocator_balance(struct pcpu_allocator *pa)
 	pa->balance_pending = false;
 	pa->nr_balance_runs++;
 	release_free_chunks(pa);
-	if (pa->cfg.backend->depopulate && pa->nr_empty_pop_pages > pa->cfg.empty_pages_high)
+	if (pa->atomic_failed) {
+		/* the empty pages there are did not serve: bring `high` more */
+		pa->atomic_failed = false;
+		low = high = pa->nr_empty_pop_pages + high;
+	} else if (pa->cfg.backend->depopulate && pa->nr_empty_pop_pages > high) {
 		depopulate_extra(pa);
-	if (pa->nr_empty_pop_pages < pa->cfg.empty_pages_low && populate_to_high(pa) &&
-	    pa->nr_empty_pop_pages < pa->cfg.empty_pages_low) {
+	}
+	if (pa->nr_empty_pop_pages < low && populate_to(pa, high) &&
+	    pa->nr_empty_pop_pages < low) {
 		/* nothing left to populate: a new chunk brings free pages */
 		if (pcpu_chunk_create(pa))
-			populate_to_high(pa);
+			populate_to(pa, high);
 	}
 	spin_unlock_irqrestore(&pa->lock, irq);
 }

@@ -32,7 +32,7 @@ struct pcpu_chunk_ops {
 	int (*init)(struct pcpu_allocator *pa, struct pcpu_chunk *chunk);
 	/* free metadata allocated outside the chunk block */
 	void (*release)(struct pcpu_allocator *pa, struct pcpu_chunk *chunk);
-	/* cheap test from the hints: may this chunk hold size at align? */
+	/* from the hints: may this chunk hold size at align? Never false while a run fits */
 	bool (*may_fit)(struct pcpu_chunk *chunk, unsigned int size, unsigned int align);
 	/* allocate; pop_only restricts to populated pages. Offset, or -1 */
 	int (*alloc)(struct pcpu_allocator *pa, struct pcpu_chunk *chunk, unsigned int size,

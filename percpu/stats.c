@@ -22,6 +22,7 @@ void pcpu_allocator_stats(struct pcpu_allocator *pa, struct pcpu_stats *st)
 	st->nr_bad_free = pa->nr_bad_free;
 	st->nr_bad_args = pa->nr_bad_args;
 	st->nr_balance_runs = pa->nr_balance_runs;
+	st->nr_slow_fits = pa->nr_slow_fits;
 	st->nr_chunks = pa->nr_chunks;
 	st->nr_max_chunks = pa->nr_max_chunks;
 	st->unit_size = pa->layout.unit_size;
@@ -94,9 +95,10 @@ void pcpu_allocator_print_stats(struct pcpu_allocator *pa)
 		(unsigned long long)st.nr_alloc, (unsigned long long)st.nr_dealloc,
 		(unsigned long long)st.nr_cur_alloc, (unsigned long long)st.nr_max_alloc,
 		(unsigned long long)st.nr_failed);
-	pr_info("  refused: %llu bad frees, %llu bad sizes/alignments; balance runs %llu\n",
+	pr_info("  refused: %llu bad frees, %llu bad sizes/alignments; balance runs %llu, "
+		"slow-path fits %llu\n",
 		(unsigned long long)st.nr_bad_free, (unsigned long long)st.nr_bad_args,
-		(unsigned long long)st.nr_balance_runs);
+		(unsigned long long)st.nr_balance_runs, (unsigned long long)st.nr_slow_fits);
 	pr_info("  chunks %u (peak %u), sizes asked %zu..%zu bytes\n", st.nr_chunks,
 		st.nr_max_chunks, st.min_alloc_size, st.max_alloc_size);
 	pr_info("  free %zu bytes per unit (reserved %zu), populated pages %u, empty %u\n",

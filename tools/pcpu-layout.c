@@ -3,10 +3,10 @@
  * its device tree, on the host.
  *
  *   pcpu-layout [--static N] [--reserved N] [--dyn N] [--atom N] [--boot-hwid X]
- *               [--arch arm64|riscv64] [--svg OUT.svg] FILE.dtb
+ *               [--arch arm64|riscv64] [--max-nodes N] [--svg OUT.svg] FILE.dtb
  *
- * The same code as the runtime does the work: dt_check() and dt_parse() (boot/dt*.c over
- * libfdt) read the tree, cpu_map_build() (boot/cpu_map.c) numbers the CPUs with the boot
+ * The same code as the runtime does the work: dt_check() and dt_parse() (drivers/of/dt*.c over
+ * libfdt) read the tree, cpu_map_build() (kernel/cpu_map.c) numbers the CPUs with the boot
  * CPU first, and pcpu_build_alloc_info() (percpu/alloc_info.c) lays out the first chunk with
  * CPU distances from cpu_map_distance(). Standard output gets exactly the runtime's lines:
  * "percpu: Embedded ..." then the "pcpu-alloc: ..." lines. Notes (the static size used and
@@ -15,7 +15,9 @@
  * distance[...]", "NUMA: Faking a node at ..."; every CPU then in one group), a node of
  * CPUs without memory ("NUMA: node N has no memory: ... from node M ..."; its CPUs keep
  * their own group), CPUs the tree marks "disabled" (arm64: possible, in the layout). --svg
- * also draws the layout into OUT.svg (tools/pcpu_layout_svg.c).
+ * also draws the layout into OUT.svg (tools/pcpu_layout_svg.c). --max-nodes N reads the
+ * tree as a Linux kernel built for at most N nodes would (MAX_NUMNODES, 1 << NODES_SHIFT:
+ * Debian's riscv64 kernel has 4; pcpurt and the default: 64), see limit_nodes().
  *
  * Defaults: --reserved 8192 (PERCPU_MODULE_RESERVE), --dyn 28672 (PERCPU_DYNAMIC_RESERVE),
  * --atom 4096 (the runtime's atom, one page), --static the runtime's .data..percpu size,
@@ -133,7 +135,7 @@ static void __printf(1, 2) __noreturn die(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: %s [--static N] [--reserved N] [--dyn N] [--atom N] [--boot-hwid X]\n"
-		   "       %*s [--arch arm64|riscv64] [--svg OUT.svg] FILE.dtb\n"
+		   "       %*s [--arch arm64|riscv64] [--max-nodes N] [--svg OUT.svg] FILE.dtb\n"
 		   "Prints the \"percpu: Embedded\" and \"pcpu-alloc:\" lines pcpurt logs on the\n"
 		   "machine FILE.dtb describes. Numbers: decimal or 0x hex, optional K or M.\n"
 		   "Defaults:\n"
@@ -144,11 +146,12 @@ static void usage(FILE *f)
 		   "  --atom      %lu\n"
 		   "  --boot-hwid the first usable CPU in the tree\n"
 		   "  --arch      riscv64 if a cpu node is compatible with \"riscv\", else arm64\n"
+		   "  --max-nodes %d (a kernel built for fewer nodes ignores higher node ids)\n"
 		   "  --svg       none; OUT.svg gets a picture of the layout\n",
 		prog, (int)strlen(prog), "", PCPU_LAYOUT_STATIC_ARM64,
 		PCPU_LAYOUT_STATIC_ARM64_FROM, PCPU_LAYOUT_STATIC_RISCV64,
 		PCPU_LAYOUT_STATIC_RISCV64_FROM,
-		PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE, PCPU_PAGE_SIZE);
+		PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE, PCPU_PAGE_SIZE, MAX_NUMNODES);
 }
 
 /*
@@ -193,6 +196,7 @@ struct options {
 	uint64_t static_size, reserved_size, dyn_size, atom_size, boot_hwid;
 	bool static_given, boot_given;
 	int arch;		/* -1 from the tree, 0 arm64, 1 riscv64 */
+	int max_nodes;		/* --max-nodes: the node ids a Linux build can hold */
 	const char *file;
 	const char *svg;	/* --svg OUT.svg, or NULL */
 };
@@ -233,7 +237,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 			       .reserved_size = PERCPU_MODULE_RESERVE,
 			       .dyn_size = PERCPU_DYNAMIC_RESERVE,
 			       .atom_size = PCPU_PAGE_SIZE,
-			       .arch = -1 };
+			       .arch = -1, .max_nodes = MAX_NUMNODES };
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -259,6 +263,12 @@ static void parse_args(int argc, char **argv, struct options *o)
 				o->arch = 1;
 			else
 				die("--arch '%s': arm64 or riscv64", v);
+		} else if ((v = opt_value(argc, argv, &i, "--max-nodes"))) {
+			uint64_t n = size_opt("--max-nodes", v, false);
+
+			if (n < 1 || n > MAX_NUMNODES)
+				die("--max-nodes %s: 1 to %d", v, MAX_NUMNODES);
+			o->max_nodes = (int)n;
 		} else if ((v = opt_value(argc, argv, &i, "--svg"))) {
 			if (!*v)
 				die("--svg needs a file name");
@@ -360,6 +370,49 @@ static bool first_usable_hwid(const struct dt_info *dt, bool is_riscv, struct cp
 	return false;
 }
 
+/*
+ * --max-nodes N: the tree as Linux reads it when built for N nodes (Linux's of_numa.c).
+ * A memory node with a numa-node-id of N or more makes Linux give up NUMA ("bad property in
+ * memory node"; one node faked: every CPU on node 0); a cpu node's is ignored, the CPU going
+ * to node 0 (early_map_cpu_to_node()'s fallback); distances naming such nodes are dropped.
+ * Afterwards every node id is below N, and nr_nodes counts the nodes left.
+ */
+static void limit_nodes(struct dt_info *dt, int max)
+{
+	int i, top = 0;
+
+	if (dt->numa_off || dt->nr_nodes <= max)
+		return;
+	for (i = 0; i < dt->nr_mem; i++) {
+		if (dt->mem[i].node < max)
+			continue;
+		printk("OF: NUMA: Node id %d exceeds maximum value (--max-nodes %d)\n",
+		       dt->mem[i].node, max);
+		printk("NUMA: 1 node, faked: a memory node's id is beyond --max-nodes\n");
+		dt->numa_off = true;
+		dt->nr_nodes = 1;
+		for (i = 0; i < dt->nr_mem; i++)
+			dt->mem[i].node = 0;
+		for (i = 0; i < dt->nr_cpus; i++)
+			dt->cpus[i].node = 0;
+		return;
+	}
+	for (i = 0; i < dt->nr_cpus; i++) {
+		if (dt->cpus[i].node >= max) {
+			printk("OF: NUMA: Node id %d exceeds maximum value (--max-nodes %d): "
+			       "cpu hwid 0x%llx on node 0\n", dt->cpus[i].node, max,
+			       (unsigned long long)dt->cpus[i].hwid);
+			dt->cpus[i].node = 0;
+		}
+		if (dt->cpus[i].node > top)
+			top = dt->cpus[i].node;
+	}
+	for (i = 0; i < dt->nr_mem; i++)
+		if (dt->mem[i].node > top)
+			top = dt->mem[i].node;
+	dt->nr_nodes = top + 1;
+}
+
 struct distance_ctx {
 	const struct dt_info *dt;
 	const struct cpu_map *map;
@@ -436,6 +489,7 @@ int main(int argc, char **argv)
 	if (err)
 		die("%s: cannot read the device tree (%s)", o.file, fdt_strerror(err));
 	is_riscv = o.arch < 0 ? tree_is_riscv(fdt, &dt) : o.arch == 1;
+	limit_nodes(&dt, o.max_nodes);
 	if (!o.boot_given && !first_usable_hwid(&dt, is_riscv, &map, &o.boot_hwid))
 		die("%s: no usable CPU in /cpus (%d cpu nodes)", o.file, dt.nr_cpus);
 

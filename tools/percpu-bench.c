@@ -13,8 +13,8 @@
  * (with plain allocation every chunk holds misaligned 4-byte holes, so every allocation walks
  * every chunk's map).
  *
- * The measuring itself is percpu/bench_core.c, shared with the runtime workload
- * `run=percpu-bench` (kernel/workload_percpu_bench.c); the bitmap allocator's "bare" time is
+ * The measuring itself is tests/target/bench_core.c, shared with the runtime workload
+ * `run=percpu-bench` (tests/target/workload_percpu_bench.c); the bitmap allocator's "bare" time is
  * a second timed phase on the same filled state with zeroing turned off.
  *
  *   percpu-bench [-u unit_kib] [-c cpus] [-t seconds_per_case] [-m max_live] [-o file.md]
@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <pcpurt/percpu_alloc.h>
-#include <pcpurt/percpu_bench.h>
+#include "percpu_bench.h"
 
 #define NC    PCPU_BENCH_NR_CASES
 #define NL    PCPU_BENCH_NR_LIVES

@@ -10,13 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define A64_NOP	   0xd503201fU
-#define A64_B_MASK 0xfc000000U
-#define A64_B	   0x14000000U
-
-/* each entry: the offset from the entry itself to a `b` that arm64_lse_site() emitted */
-extern const int32_t __lse_sites_start[], __lse_sites_end[];
-
 /* set once every site is patched: the this_cpu_* operations use LSE instructions */
 static bool arm64_use_lse;
 static bool lse_forced_off;
@@ -47,7 +40,7 @@ static uint32_t *lse_site(const int32_t *entry)
  * Turns every site in [start, end) from a `b` into a NOP, or none of them when any site does
  * not hold a `b` (*bad is then the first such site). Returns how many were patched, or -1.
  */
-static int patch_sites(const int32_t *start, const int32_t *end, uint32_t **bad)
+int arm64_patch_sites(const int32_t *start, const int32_t *end, uint32_t **bad)
 {
 	const int32_t *e;
 
@@ -77,11 +70,16 @@ void arm64_patch_lse_sites(void)
 
 	if (!arm64_has_lse() || lse_forced_off)
 		return;
-	if (patch_sites(__lse_sites_start, __lse_sites_end, &bad) < 0)
+	if (arm64_patch_sites(__lse_sites_start, __lse_sites_end, &bad) < 0)
 		pr_err("cpufeature: LSE call site %p holds %08x, not a branch: using LL/SC\n",
 		       (void *)bad, (unsigned int)*bad);
 	else
 		arm64_use_lse = true;
+}
+
+bool arm64_lse_in_use(void)
+{
+	return arm64_use_lse;
 }
 
 /* Every LSE call site holds what the choice says: a NOP if LSE is used, else the b. */
@@ -110,37 +108,3 @@ const char *arch_atomics_describe(void)
 	return arm64_has_lse() ? "LL/SC (ARMv8.0 exclusives; LSE present, not used)"
 			       : "LL/SC (ARMv8.0 exclusives)";
 }
-
-/*
- * lse-patch: the all-or-none rule on scratch sites in data memory (a site that is not a
- * branch leaves every site as it was; all branches all become NOPs), and the image's own
- * sites match the choice in use.
- */
-static int test_lse_patch(void)
-{
-	static uint32_t insn[3];
-	static int32_t site[3];
-	uint32_t *bad = NULL;
-	int i, n, err = 0;
-
-	for (i = 0; i < 3; i++) {
-		insn[i] = A64_B | (uint32_t)(i + 1);
-		site[i] = (int32_t)((intptr_t)&insn[i] - (intptr_t)&site[i]);
-	}
-	insn[2] = 0xd2800020U; /* mov x0, #1 */
-	n = patch_sites(site, site + 3, &bad);
-	if (n != -1 || bad != &insn[2] || insn[0] != (A64_B | 1) || insn[1] != (A64_B | 2))
-		err |= test_fail("a site that is not a branch: %d patched, %08x %08x", n,
-				 (unsigned int)insn[0], (unsigned int)insn[1]);
-	insn[2] = A64_B | 3;
-	n = patch_sites(site, site + 3, &bad);
-	if (n != 3 || insn[0] != A64_NOP || insn[1] != A64_NOP || insn[2] != A64_NOP)
-		err |= test_fail("three branches: %d patched", n);
-	if (!arch_atomics_code_ok())
-		err |= test_fail("the image's sites do not match %s", arch_atomics_describe());
-	printk("lse-patch: all or none on 3 scratch sites; the image's %d sites hold %s\n",
-	       (int)(__lse_sites_end - __lse_sites_start), arm64_use_lse ? "NOPs" : "branches");
-	return err;
-}
-DEFINE_TEST("lse-patch", test_lse_patch,
-	    "boot-time LSE patching: all or none, and the image's sites match the choice");

@@ -8,7 +8,10 @@
 #include <pcpurt/psci.h>
 #include <pcpurt/dt.h>
 #include <pcpurt/irq.h>
+#include <pcpurt/errno.h>
 #include <pcpurt/memblock.h>
+#include <pcpurt/page_alloc.h>
+#include <pcpurt/printk.h>
 #include <asm/layout.h>
 #include <asm/percpu.h>
 
@@ -38,7 +41,10 @@ uintptr_t arm64_exc_stack_top[NR_CPUS];
 int arch_cpu_start(unsigned int cpu, const struct cpu_map_entry *e, const char **why)
 {
 	if (!arm64_exc_stack_top[cpu]) {
-		uint64_t base = memblock_alloc_node(EXC_STACK_SIZE, 16, e->mem_node, NULL);
+		/* kept for the CPU's later starts (cpu_up() after cpu_down()) */
+		uint64_t base = page_alloc_ready() ?
+			alloc_pages_node(e->mem_node, EXC_STACK_SIZE, 4096) :
+			memblock_alloc_node(EXC_STACK_SIZE, 16, e->mem_node, NULL);
 
 		if (!base) {
 			*why = "no memory for its exception stack";
@@ -90,15 +96,33 @@ void arch_cpu_wake_init(unsigned int cpu)
 	wake_ready[cpu] = gic_ready() && gic_cpu_init(cpu);
 }
 
-/* WFI when the GIC can wake us (QEMU then stops the vCPU), else WFE. */
+/* an interrupt was taken on this CPU since its last idle wait began */
+static volatile bool irq_seen[NR_CPUS];
+
+/*
+ * WFI with interrupts masked when the GIC can wake us (QEMU then stops the vCPU), then the
+ * caller's interrupt state back: a pending IPI or timer interrupt is taken there. Without
+ * a GIC, WFE (woken by SEV).
+ */
 void arch_cpu_idle_wait(void)
 {
-	if (wake_ready[smp_processor_id()]) {
-		__asm__ __volatile__("wfi" : : : "memory");
-		gic_ack();
-	} else {
+	unsigned int cpu = smp_processor_id();
+	unsigned long flags;
+
+	if (!wake_ready[cpu]) {
 		__asm__ __volatile__("wfe" : : : "memory");
+		return;
 	}
+	flags = arch_local_irq_save();
+	if (!irq_seen[cpu])
+		__asm__ __volatile__("wfi" : : : "memory");
+	arch_local_irq_restore(flags);
+	irq_seen[cpu] = false;
+}
+
+bool arch_has_ipi(void)
+{
+	return gic_ready();
 }
 
 #define TIMER_PPI	27	/* EL1 virtual timer, as enabled by gic_cpu_init() */
@@ -121,21 +145,27 @@ int arch_tick_start(unsigned int period_us, void (*fn)(void))
 	return 0;
 }
 
+/* The timer off; interrupts stay as they were (on: the IPIs still have to come in). */
 void arch_tick_stop(void)
 {
-	arch_local_irq_disable();
+	unsigned long flags = arch_local_irq_save();
+
 	write_sysreg(0, cntv_ctl_el0);
 	isb();
 	tick_fn[smp_processor_id()] = NULL;
-	gic_ack();
+	arch_local_irq_restore(flags);
 }
 
-/* arm64_irq() - an IRQ exception: the tick re-armed and run; a wake-up SGI just ended. */
+/*
+ * arm64_irq() - an IRQ exception: the tick re-armed and run; the IPI (SGI 0) runs this
+ * CPU's call queue once it has ended, so that a call queued meanwhile raises it again.
+ */
 void arm64_irq(void)
 {
 	unsigned int cpu = smp_processor_id();
 	int iar;
 
+	irq_seen[cpu] = true;
 	while ((iar = gic_irq_ack()) >= 0) {
 		if ((iar & 0x3ff) == TIMER_PPI) {
 			if (tick_fn[cpu]) {
@@ -148,28 +178,35 @@ void arm64_irq(void)
 			}
 		}
 		gic_irq_eoi(iar);
+		if ((iar & 0x3ff) == 0)
+			smp_call_ipi();
 	}
 }
 
 #define NAP_US	50
 
 /*
- * A nap is a WFI ended by the virtual timer (PPI 27, enabled with the wake-up SGI), so an
- * emulator really stops the vCPU; without a GIC it is a plain yield.
+ * A nap is a WFI, interrupts masked, ended by the virtual timer (PPI 27, enabled with the
+ * SGI) or any other interrupt, so an emulator really stops the vCPU; the timer is off
+ * again (its level gone) before the caller's interrupt state comes back, and a pending IPI
+ * is taken then. Without a GIC it is a plain yield.
  */
 void arch_cpu_nap(void)
 {
+	unsigned long flags;
+
 	if (!smp_started() || !wake_ready[smp_processor_id()] || tick_fn[smp_processor_id()]) {
 		arch_cpu_relax();
 		return;
 	}
+	flags = arch_local_irq_save();
 	write_sysreg(arch_counter_freq() * NAP_US / 1000000, cntv_tval_el0);
 	write_sysreg(1, cntv_ctl_el0);
 	isb();
 	__asm__ __volatile__("wfi" : : : "memory");
 	write_sysreg(0, cntv_ctl_el0);
 	isb();
-	gic_ack();
+	arch_local_irq_restore(flags);
 }
 
 void arch_cpu_kick(int cpu)
@@ -181,4 +218,48 @@ void arch_cpu_kick(int cpu)
 const char *arch_wake_describe(void)
 {
 	return gic_ready() ? gic_describe() : "WFE/SEV";
+}
+
+const char *arch_cpu_cannot_stop(unsigned int cpu)
+{
+	if (cpu_map.cpu[cpu].method == DT_EN_SPIN_TABLE)
+		return "spin-table CPUs cannot be handed back to the firmware (no PSCI CPU_OFF)";
+	if (cpu_map.cpu[cpu].method != DT_EN_PSCI)
+		return "no enable method that can stop it";
+	return NULL;
+}
+
+void arch_cpu_die(void)
+{
+	unsigned int cpu = smp_processor_id();
+	long rc;
+
+	arch_local_irq_disable();
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	tick_fn[cpu] = NULL;
+	rc = psci_call(PSCI_0_2_FN_CPU_OFF, 0, 0, 0);
+	printk("CPU%u: PSCI CPU_OFF returned %ld (%s): parked\n", cpu, rc, psci_error(rc));
+	arch_wait_forever();
+	__builtin_unreachable();
+}
+
+#define DEAD_POLL_MS	1000
+
+int arch_cpu_wait_dead(unsigned int cpu)
+{
+	uint64_t t0 = arch_counter(), freq = arch_counter_freq(), ms;
+	long rc;
+
+	do {
+		rc = psci_call(PSCI_0_2_FN64_AFFINITY_INFO, cpu_map.cpu[cpu].hwid, 0, 0);
+		ms = (arch_counter() - t0) * 1000 / freq;
+		if (rc == PSCI_AFFINITY_OFF) {
+			printk("psci: CPU%u killed (polled %llu ms)\n", cpu, (unsigned long long)ms);
+			return 0;
+		}
+		arch_cpu_nap();
+	} while (ms < DEAD_POLL_MS);
+	printk("psci: CPU%u may not have shut down cleanly (AFFINITY_INFO: %ld)\n", cpu, rc);
+	return -ETIMEDOUT;
 }

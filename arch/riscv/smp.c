@@ -4,6 +4,7 @@
  */
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
+#include <pcpurt/errno.h>
 #include <pcpurt/memblock.h>
 #include <pcpurt/page_alloc.h>
 #include <pcpurt/printk.h>
@@ -105,7 +106,7 @@ void arch_smp_prepare(const struct dt_info *dt)
 	arch_cpu_wake_init(0);
 }
 
-/* Supervisor software interrupts wake WFI; sstatus.SIE stays clear so none is taken. */
+/* Supervisor software interrupts (the IPI) enabled; taken whenever sstatus.SIE is set. */
 void arch_cpu_wake_init(unsigned int cpu)
 {
 	(void)cpu;
@@ -113,14 +114,32 @@ void arch_cpu_wake_init(unsigned int cpu)
 		__asm__ __volatile__("csrs sie, %0" : : "r"(SIE_SSIE) : "memory");
 }
 
+/* an interrupt was taken on this hart since its last idle wait began */
+static volatile bool irq_seen[NR_CPUS];
+
+/*
+ * WFI with interrupts masked (a pending IPI still ends it), then the caller's interrupt
+ * state back: the IPI is taken there and runs the call queue.
+ */
 void arch_cpu_idle_wait(void)
 {
+	unsigned int cpu = smp_processor_id();
+	unsigned long flags;
+
 	if (!have_ipi) {
 		arch_cpu_relax();
 		return;
 	}
-	__asm__ __volatile__("wfi" : : : "memory");
-	__asm__ __volatile__("csrc sip, %0" : : "r"(SIE_SSIE) : "memory");
+	flags = arch_local_irq_save();
+	if (!irq_seen[cpu])
+		__asm__ __volatile__("wfi" : : : "memory");
+	arch_local_irq_restore(flags);
+	irq_seen[cpu] = false;
+}
+
+bool arch_has_ipi(void)
+{
+	return have_ipi;
 }
 
 static void (*tick_fn[NR_CPUS])(void);
@@ -140,22 +159,27 @@ int arch_tick_start(unsigned int period_us, void (*fn)(void))
 	return 0;
 }
 
+/* The timer off; interrupts stay as they were (on: the IPIs still have to come in). */
 void arch_tick_stop(void)
 {
-	arch_local_irq_disable();
+	unsigned long flags = arch_local_irq_save();
+
 	__asm__ __volatile__("csrc sie, %0" : : "r"(SIE_STIE) : "memory");
 	sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
 	tick_fn[smp_processor_id()] = NULL;
+	arch_local_irq_restore(flags);
 }
 
 /*
  * riscv_irq() - an interrupt taken as a trap: the tick (supervisor timer) re-armed and run,
- * a software interrupt (a wake-up IPI) cleared. False for any other cause.
+ * a software interrupt (the IPI) cleared, then this hart's call queue run. False for any
+ * other cause.
  */
 bool riscv_irq(unsigned long code)
 {
 	unsigned int cpu = smp_processor_id();
 
+	irq_seen[cpu] = true;
 	if (code == 5) {
 		if (tick_fn[cpu]) {
 			sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + tick_period[cpu], 0, 0);
@@ -167,23 +191,31 @@ bool riscv_irq(unsigned long code)
 	}
 	if (code == 1) {
 		__asm__ __volatile__("csrc sip, %0" : : "r"(SIE_SSIE) : "memory");
+		smp_call_ipi();
 		return true;
 	}
 	return false;
 }
 
-/* A nap is a WFI ended by an SBI timer interrupt (never taken: sstatus.SIE is clear). */
+/*
+ * A nap is a WFI, interrupts masked, ended by an SBI timer interrupt or an IPI; the timer
+ * is off again before the caller's interrupt state comes back (a pending IPI is taken then).
+ */
 void arch_cpu_nap(void)
 {
+	unsigned long flags;
+
 	if (!have_time || tick_fn[smp_processor_id()]) {
 		arch_cpu_relax();
 		return;
 	}
+	flags = arch_local_irq_save();
 	__asm__ __volatile__("csrs sie, %0" : : "r"(SIE_STIE) : "memory");
 	sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + arch_counter_freq() * NAP_US / 1000000, 0, 0);
 	__asm__ __volatile__("wfi" : : : "memory");
 	sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
 	__asm__ __volatile__("csrc sie, %0" : : "r"(SIE_STIE) : "memory");
+	arch_local_irq_restore(flags);
 }
 
 void arch_cpu_kick(int cpu)
@@ -200,4 +232,52 @@ void arch_cpu_kick(int cpu)
 const char *arch_wake_describe(void)
 {
 	return have_ipi ? "WFI, woken by SBI IPIs" : "polling";
+}
+
+#define HSM_HART_STOP		1
+#define HSM_HART_GET_STATUS	2
+#define HSM_STATUS_STOPPED	1
+#define DEAD_POLL_MS		1000
+
+const char *arch_cpu_cannot_stop(unsigned int cpu)
+{
+	(void)cpu;
+	return NULL;
+}
+
+void arch_cpu_die(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct sbiret r;
+
+	arch_local_irq_disable();
+	__asm__ __volatile__("csrw sie, zero" : : : "memory");
+	tick_fn[cpu] = NULL;
+	if (have_time)
+		sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
+	r = sbi_ecall(SBI_EXT_HSM, HSM_HART_STOP, 0, 0, 0);
+	printk("CPU%u: SBI HSM HART_STOP returned %ld (%s): parked\n", cpu, r.error,
+	       sbi_error(r.error));
+	arch_wait_forever();
+	__builtin_unreachable();
+}
+
+int arch_cpu_wait_dead(unsigned int cpu)
+{
+	uint64_t t0 = arch_counter(), freq = arch_counter_freq(), ms;
+	struct sbiret r;
+
+	do {
+		r = sbi_ecall(SBI_EXT_HSM, HSM_HART_GET_STATUS, cpu_map.cpu[cpu].hwid, 0, 0);
+		ms = (arch_counter() - t0) * 1000 / freq;
+		if (!r.error && r.value == HSM_STATUS_STOPPED) {
+			printk("CPU%u: off (hart %llu stopped, polled %llu ms)\n", cpu,
+			       (unsigned long long)cpu_map.cpu[cpu].hwid, (unsigned long long)ms);
+			return 0;
+		}
+		arch_cpu_nap();
+	} while (ms < DEAD_POLL_MS);
+	printk("CPU%u may not have shut down cleanly (HART_GET_STATUS: %ld/%ld)\n", cpu,
+	       r.error, r.value);
+	return -ETIMEDOUT;
 }

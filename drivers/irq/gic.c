@@ -1,9 +1,9 @@
 /*
- * gic.c - Arm GICv2 and GICv3, only as a wake-up path: SGI 0 is enabled on every CPU with
- * a priority the CPU interface lets through, so that a CPU waiting in WFI with interrupts
- * masked wakes when another CPU sends it. The waiter acknowledges it; nothing is taken as
- * an exception. The EL1 virtual timer's PPI is enabled the same way, to end a short nap
- * (arch_cpu_nap). Addresses come from the device tree (identity mapped as device memory).
+ * gic.c - Arm GICv2 and GICv3 for the two interrupts pcpurt uses: SGI 0, the IPI (wake-up
+ * and cross-CPU calls), and the EL1 virtual timer's PPI (the tick, and the end of a short
+ * nap). Both are enabled on every CPU with a priority the CPU interface lets through;
+ * they are taken as IRQ exceptions (arm64_irq()) and end a WFI with interrupts masked.
+ * Addresses come from the device tree (identity mapped as device memory).
  */
 #include <pcpurt/irq.h>
 #include <pcpurt/arch.h>
@@ -156,14 +156,6 @@ void gic_wake(int cpu)
 		write_sysreg(v, S3_0_C12_C11_5);			/* ICC_SGI1R_EL1 */
 		isb();
 	}
-}
-
-void gic_ack(void)
-{
-	int iar;
-
-	while ((iar = gic_irq_ack()) >= 0)	/* SGI or timer */
-		gic_irq_eoi(iar);
 }
 
 int gic_irq_ack(void)

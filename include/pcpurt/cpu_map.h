@@ -1,5 +1,5 @@
 /*
- * cpu_map.h - logical CPU numbers for the CPUs of a device tree (boot/cpu_map.c).
+ * cpu_map.h - logical CPU numbers for the CPUs of a device tree (kernel/cpu_map.c).
  *
  * Linux's rule: the boot CPU is CPU 0; the other usable CPUs take 1, 2, ... in
  * device-tree order. Unusable CPUs are left out and said so: on RISC-V a status not "okay",

@@ -1,7 +1,7 @@
 /*
  * dt.h - the device tree turned into plain structs.
  *
- * boot/dt_*.c read the flattened tree through libfdt once, at boot, and fill one
+ * drivers/of/dt*.c read the flattened tree through libfdt once, at boot, and fill one
  * struct dt_info. Everything after that (memory, SMP, NUMA, console, per-CPU layout,
  * host tools) reads these structs, never the tree. The same code builds on the host.
  */
@@ -148,7 +148,7 @@ int dt_parse(const void *fdt, struct dt_info *info);
 /*
  * dt_parse_unchecked() - only /chosen (the console), PSCI and the test finisher into a
  * zeroed @info, read from a copy of the valid beginning of a tree that failed dt_check()
- * (boot/dt_salvage.c): enough to report the failure on the console and through the exit
+ * (drivers/of/dt_salvage.c): enough to report the failure on the console and through the exit
  * status. Never walks the broken tree with libfdt's loops, so it cannot hang.
  */
 void dt_parse_unchecked(const void *fdt, struct dt_info *info);

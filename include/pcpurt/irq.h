@@ -1,8 +1,8 @@
 /*
  * irq.h - the interrupt controller, as far as pcpurt uses it: a software-generated
- * interrupt that wakes a CPU waiting in WFI with interrupts masked (the waiter acknowledges
- * it itself), and the acknowledge/end pair of the one interrupt taken as an exception, the
- * timer tick of arch_tick_start(). arm64 only (drivers/irq/gic.c); RISC-V uses SBI.
+ * interrupt, the IPI (wake-up and cross-CPU calls), and the timer's PPI, both taken as IRQ
+ * exceptions through the acknowledge/end pair. arm64 only (drivers/irq/gic.c); RISC-V
+ * uses SBI.
  */
 #ifndef PCPURT_IRQ_H
 #define PCPURT_IRQ_H
@@ -18,8 +18,6 @@ bool gic_cpu_init(unsigned int cpu);
 bool gic_ready(void);
 /* gic_wake() - send the wake-up SGI to @cpu, or to all others when @cpu is -1. */
 void gic_wake(int cpu);
-/* gic_ack() - acknowledge any pending wake-up SGI on this CPU. */
-void gic_ack(void);
 /* gic_irq_ack() - the IAR value of the highest pending interrupt (now active), or -1. */
 int gic_irq_ack(void);
 /* gic_irq_eoi() - end the interrupt gic_irq_ack() returned. */

@@ -18,6 +18,7 @@ struct percpu_counter {
 	int32_t batch;
 	int32_t *counters; /* per-CPU handle */
 	struct pcpu_allocator *pa;
+	struct percpu_counter *next;	/* on the list of live counters */
 };
 
 /* 0, or -1 if the per-CPU slots cannot be allocated. batch <= 0 picks the default. */
@@ -32,6 +33,8 @@ void percpu_counter_set(struct percpu_counter *fbc, int64_t amount);
 int64_t percpu_counter_read(struct percpu_counter *fbc);
 int64_t percpu_counter_read_positive(struct percpu_counter *fbc);
 int64_t percpu_counter_sum(struct percpu_counter *fbc);
+/* percpu_counter_cpu_dead() - fold @cpu's slot of every counter into its shared count. */
+void percpu_counter_cpu_dead(unsigned int cpu);
 
 static inline void percpu_counter_inc(struct percpu_counter *fbc)
 {

@@ -20,6 +20,7 @@ struct pcpu_stats {
 	uint64_t nr_bad_free;  /* refused frees */
 	uint64_t nr_bad_args;  /* refused sizes or alignments */
 	uint64_t nr_balance_runs;
+	uint64_t nr_slow_fits;	/* fits the hint search missed and the slow path found: 0 */
 	unsigned int nr_chunks; /* dynamic chunks, the first chunk included */
 	unsigned int nr_max_chunks;
 	size_t unit_size;

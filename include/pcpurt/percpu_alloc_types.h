@@ -110,6 +110,7 @@ struct pcpu_allocator {
 	const struct pcpu_chunk_ops *ops;
 	bool ready;
 	bool balance_pending;
+	bool atomic_failed; /* an atomic request lacked populated pages: balance populates more */
 	unsigned int nr_slots; /* slot nr_slots - 1 holds fully free chunks */
 	struct pcpu_list slots[PCPU_MAX_SLOTS];
 	/* per slot: chunks from nofit[s] to the list end cannot hold nofit_size at nofit_align */
@@ -145,6 +146,7 @@ struct pcpu_allocator {
 	uint64_t nr_bad_free;
 	uint64_t nr_bad_args;
 	uint64_t nr_balance_runs;
+	uint64_t nr_slow_fits; /* fits only the bit-by-bit slow path found (hints missed them) */
 	unsigned int nr_chunks; /* dynamic chunks, first included */
 	unsigned int nr_max_chunks;
 	size_t min_alloc_size;

@@ -3,7 +3,7 @@
  *
  * printk() formats one message into a private buffer and writes it to the console under
  * one lock, so lines from different CPUs never interleave. The host builds provide their
- * own printk (tests/host/shim) so that pure-C code (percpu/, boot/dt*) logs the same way.
+ * own printk (tests/host/shim) so that pure-C code (percpu/, drivers/of/dt*) logs the same way.
  */
 #ifndef PCPURT_PRINTK_H
 #define PCPURT_PRINTK_H

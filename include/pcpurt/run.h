@@ -47,6 +47,14 @@ struct run_entry {
 #define DEFINE_SMP_WORKLOAD(name, fn, desc, before, after) \
 	DEFINE_RUN(RUN_WORKLOAD | RUN_ALL_CPUS, name, fn, desc, before, after)
 
+/*
+ * run_move_driver() - from the running entry's fn on the CPU that drives the run: the run
+ * goes on on @cpu (an online, idle CPU), where the same fn is called again, and this CPU
+ * becomes an idle CPU like the others (so it can be taken down). Returns only when @cpu
+ * cannot take it (one line says why).
+ */
+void run_move_driver(unsigned int cpu);
+
 /* run_note() - this CPU's one-line summary for the per-CPU results table. */
 void run_note(const char *fmt, ...) __printf(1, 2);
 

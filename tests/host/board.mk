@@ -5,7 +5,8 @@
 # would use. PCPURT_DTB_DIR overrides where the shared trees are looked for.
 
 BOARD_HOSTO	:= $(HOSTO)/board
-BOARD_SRCS	:= boot/dt.c boot/dt_cpus.c boot/dt_numa.c boot/dt_util.c boot/cpu_map.c \
+BOARD_SRCS	:= drivers/of/dt.c drivers/of/dt_cpus.c drivers/of/dt_numa.c drivers/of/dt_util.c \
+		   kernel/cpu_map.c \
 		   lib/fdt_check.c drivers/uart/console.c $(wildcard drivers/uart/[!c]*.c)
 
 $(BOARD_HOSTO)/board_visionfive2.dtb: tests/host/board_visionfive2.dts
@@ -19,7 +20,7 @@ $(HOSTO)/board_test: tests/host/board_test.c $(BOARD_SRCS) tests/host/board_shim
 		     $(BOARD_HOSTO)/board_visionfive2.dtb
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iboot -Itests/host/board_shim \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -Itests/host/board_shim \
 		-DBOARD_SHARED_DIR='"$(PCPURT_DTB_DIR)"' \
 		-DBOARD_SYNTH_DIR='"$(CURDIR)/$(BOARD_HOSTO)"' -o $@ tests/host/board_test.c \
 		$(BOARD_SRCS) -lfdt

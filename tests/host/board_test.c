@@ -1,6 +1,6 @@
 /*
  * board_test.c - each board's device tree through the code the one Image runs at boot:
- * dt_check() and dt_parse() (boot/dt*.c), the CPU numbering (boot/cpu_map.c), and the
+ * dt_check() and dt_parse() (drivers/of/dt*.c), the CPU numbering (kernel/cpu_map.c), and the
  * console choice (drivers/uart/console.c with the real UART drivers, their MMIO recorded
  * by tests/host/board_shim/asm/arch.h). For each board it checks:
  *   - the CPUs it would start: logical order, hardware ids, and the ones left out

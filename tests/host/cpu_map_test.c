@@ -1,5 +1,5 @@
 /*
- * cpu_map_test.c - host tests of logical CPU numbering (boot/cpu_map.c) on hand-built
+ * cpu_map_test.c - host tests of logical CPU numbering (kernel/cpu_map.c) on hand-built
  * struct dt_info values, no device tree needed.
  *
  * Checked: the boot CPU is CPU 0 wherever it sits in the tree and the others follow in

@@ -1,9 +1,10 @@
-# dt.mk - host tests and fuzzers of the device-tree walk (boot/dt*.c, lib/fdt_check.c) and of
-# the printf engine (lib/vsnprintf.c).
+# dt.mk - host tests and fuzzers of the device-tree walk (drivers/of/dt*.c, lib/fdt_check.c)
+# and of the printf engine (lib/vsnprintf.c).
 #
 #   dt_walk_test        every board tree in ../shared/dtb and the hand-written trees in
 #                       tests/host/data/*.dts (compiled with dtc into build/host/dt/) against
-#                       expectations written by hand in the test
+#                       expectations written by hand (dt_walk_trees.c; the parts of the
+#                       test are listed in dt_walk_test.h)
 #   dt_qemu_trees.sh    trees that QEMU generates (-M virt,dumpdtb=), checked by
 #                       dt_walk_test --qemu against the command that made them
 #   printf_test         lib/vsnprintf.c against glibc's snprintf
@@ -17,9 +18,9 @@
 
 DT_HOSTO	:= $(HOSTO)/dt
 DT_SHARED_DIR	:= $(PCPURT_DTB_DIR)
-DT_SRCS		:= boot/dt.c boot/dt_cpus.c boot/dt_numa.c boot/dt_util.c boot/dt_salvage.c \
-		   lib/fdt_check.c
-DT_HDRS		:= boot/dt_internal.h include/pcpurt/dt.h include/pcpurt/printk.h \
+DT_SRCS		:= drivers/of/dt.c drivers/of/dt_cpus.c drivers/of/dt_numa.c drivers/of/dt_util.c \
+		   drivers/of/dt_salvage.c lib/fdt_check.c
+DT_HDRS		:= drivers/of/dt_internal.h include/pcpurt/dt.h include/pcpurt/printk.h \
 		   include/pcpurt/compiler.h
 DT_DTS		:= $(sort $(wildcard tests/host/data/dt-*.dts))
 DT_DTBS		:= $(patsubst tests/host/data/%.dts,$(DT_HOSTO)/%.dtb,$(DT_DTS))
@@ -37,12 +38,16 @@ $(DT_HOSTO)/%.dtb: tests/host/data/%.dts $(wildcard tests/host/data/dt-*.dtsi)
 	@echo "  DTC     $@"
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
-$(HOSTO)/dt_walk_test: tests/host/dt_walk_test.c $(DT_SRCS) $(DT_HDRS) \
+DT_WALK_TEST_SRCS := tests/host/dt_walk_test.c tests/host/dt_walk_trees.c \
+		     tests/host/dt_walk_check.c tests/host/dt_walk_broken.c tests/host/dt_walk_qemu.c
+
+$(HOSTO)/dt_walk_test: $(DT_WALK_TEST_SRCS) tests/host/dt_walk_test.h $(DT_SRCS) $(DT_HDRS) \
 		       tests/host/shim/printk_host.c tests/host/dt.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iboot -DDT_SHARED_DIR='"$(DT_SHARED_DIR)"' -DDT_REPO_DIR='"$(CURDIR)"' \
-		-DDT_SYNTH_DIR='"$(CURDIR)/$(DT_HOSTO)"' -o $@ tests/host/dt_walk_test.c \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -DDT_SHARED_DIR='"$(DT_SHARED_DIR)"' \
+		-DDT_REPO_DIR='"$(CURDIR)"' \
+		-DDT_SYNTH_DIR='"$(CURDIR)/$(DT_HOSTO)"' -o $@ $(DT_WALK_TEST_SRCS) \
 		$(DT_SRCS) tests/host/shim/printk_host.c -lfdt
 
 # lib/vsnprintf.c includes <stdio.h> and <string.h> meaning lib/include's: only that object
@@ -62,7 +67,7 @@ $(HOSTO)/printf_test: tests/host/printf_test.c $(HOSTO)/printf/vsnprintf.o
 $(HOSTO)/fuzz_dt: tests/host/fuzz_dt.c tests/host/fuzz_guard.h $(DT_SRCS) $(DT_HDRS) tests/host/dt.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(DT_FUZZ_CFLAGS) -Iboot -o $@ tests/host/fuzz_dt.c $(DT_SRCS) -lfdt
+	$(Q)$(HOSTCC) $(DT_FUZZ_CFLAGS) -Idrivers/of -o $@ tests/host/fuzz_dt.c $(DT_SRCS) -lfdt
 
 $(HOSTO)/fuzz_fdt_check: tests/host/fuzz_fdt_check.c tests/host/fuzz_guard.h lib/fdt_check.c \
 			  tests/host/dt.mk

@@ -1,5 +1,5 @@
 /*
- * fuzz_dt.c - libFuzzer target for the device-tree walk (boot/dt*.c, lib/fdt_check.c).
+ * fuzz_dt.c - libFuzzer target for the device-tree walk (drivers/of/dt*.c, lib/fdt_check.c).
  *
  * Input: any bytes. When dt_check() accepts them as a tree of that size, dt_parse() must
  * not crash or read outside the blob, and what it returns must be sane: counts within

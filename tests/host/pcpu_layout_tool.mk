@@ -1,13 +1,15 @@
 # pcpu_layout_tool.mk - the host tool tools/pcpu-layout (build/host/pcpu-layout) and its test.
 #
 #   build/host/pcpu-layout          the runtime's first-chunk layout lines for any DTB; links
-#                                   the runtime's own boot/dt*.c, boot/cpu_map.c,
+#                                   the runtime's own drivers/of/dt*.c, kernel/cpu_map.c,
 #                                   kernel/cpumask.c and percpu/alloc_info.c (ASan + UBSan,
 #                                   like the tests), with Debian's libfdt (-lfdt) and our
 #                                   lib/fdt_check.c, as tests/host/dt.mk does
-#   pcpu_layout_tool_test.sh        the tool on ../shared/dtb and QEMU-generated trees against
-#                                   hand-worked lines, bad input, and the same lines as the
-#                                   runtime booted under QEMU
+#   pcpu_layout_tool_*_test.sh      the tool on ../shared/dtb (boards), options and bad input
+#                                   (options), dtc-made trees (dtc), QEMU-generated trees
+#                                   (qemu) against hand-worked lines, and the same lines as
+#                                   the runtime booted under QEMU (cross); what they share is
+#                                   in pcpu_layout_tool_lib.sh
 #   pictures_test.sh                pcpu-layout --svg and tools/percpu-chunks-svg.py: the
 #                                   SVGs parse (xml.etree), hold the expected groups, units,
 #                                   chunks, pages and free runs, and are the same bytes twice
@@ -22,10 +24,11 @@
 PCPU_LAYOUT_TOOL  := $(HOSTO)/pcpu-layout
 PCPU_LAYOUT_ELFS  := build/arm64-qemu-virt/pcpurt.elf build/riscv64-qemu-virt/pcpurt.elf
 PCPU_LAYOUT_GEN	  := $(HOSTO)/pcpu-layout-static.h
-PCPU_LAYOUT_SRCS  := tools/pcpu-layout.c tools/pcpu_layout_svg.c boot/dt.c boot/dt_cpus.c \
-		     boot/dt_numa.c boot/dt_util.c boot/cpu_map.c kernel/cpumask.c \
+PCPU_LAYOUT_SRCS  := tools/pcpu-layout.c tools/pcpu_layout_svg.c drivers/of/dt.c \
+		     drivers/of/dt_cpus.c drivers/of/dt_numa.c drivers/of/dt_util.c \
+		     kernel/cpu_map.c kernel/cpumask.c \
 		     percpu/alloc_info.c lib/fdt_check.c
-PCPU_LAYOUT_HDRS  := tools/pcpu_layout_svg.h boot/dt_internal.h include/pcpurt/dt.h \
+PCPU_LAYOUT_HDRS  := tools/pcpu_layout_svg.h drivers/of/dt_internal.h include/pcpurt/dt.h \
 		     include/pcpurt/cpu_map.h include/pcpurt/cpumask.h \
 		     include/pcpurt/percpu_layout.h include/pcpurt/percpu_first_chunk.h \
 		     include/pcpurt/printk.h include/pcpurt/compiler.h
@@ -60,8 +63,11 @@ $(PCPU_LAYOUT_TOOL): $(PCPU_LAYOUT_SRCS) $(PCPU_LAYOUT_HDRS) $(PCPU_LAYOUT_GEN) 
 		     tests/host/pcpu_layout_tool.mk
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iboot -include $(PCPU_LAYOUT_GEN) -o $@ \
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -include $(PCPU_LAYOUT_GEN) -o $@ \
 		$(PCPU_LAYOUT_SRCS) -lfdt
+
+PCPU_LAYOUT_TOOL_TESTS := $(patsubst %,tests/host/pcpu_layout_tool_%_test.sh,boards options dtc \
+			  qemu cross)
 
 .PHONY: pcpu-layout test-pcpu-layout test-pictures
 pcpu-layout:
@@ -69,9 +75,9 @@ pcpu-layout:
 	$(Q)$(MAKE) --no-print-directory ARCH=riscv64 PLATFORM=qemu-virt all
 	$(Q)$(MAKE) --no-print-directory $(PCPU_LAYOUT_TOOL)
 test-pcpu-layout: pcpu-layout
-	$(Q)tests/host/run-all.sh tests/host/pcpu_layout_tool_test.sh
+	$(Q)tests/host/run-all.sh $(PCPU_LAYOUT_TOOL_TESTS)
 test-pictures: $(PCPU_LAYOUT_TOOL)
 	$(Q)tests/host/run-all.sh tests/host/pictures_test.sh
 
 HOST_TEST_BINS += $(PCPU_LAYOUT_TOOL)
-HOST_TEST_CMDS += tests/host/pcpu_layout_tool_test.sh tests/host/pictures_test.sh
+HOST_TEST_CMDS += $(PCPU_LAYOUT_TOOL_TESTS) tests/host/pictures_test.sh

@@ -6,7 +6,10 @@
  * frees of random live allocations, bad frees, and balancing. Every allocation is checked
  * to overlap no live one, to be aligned and zeroed in every CPU's copy and to sit on
  * populated pages; it is then filled with a pattern that is verified before its free. Free
- * space reported by the allocator must match the model at every step.
+ * space reported by the allocator must match the model at every step. The granule model of
+ * percpu_model.c sits in front of the backend: a failed allocation of any kind (atomic and
+ * reserved ones included) while a fitting free run existed, or a chunk created while one
+ * did, fails the test.
  *
  * Built twice: normally it runs a million operations per allocator kind with a full
  * consistency check periodically; with PCPU_DEBUG_CHECKS=1 the allocator verifies the
@@ -16,6 +19,7 @@
 #include <search.h>
 #include "percpu_alloc_backend.h"
 #include "percpu_alloc_test.h"
+#include "percpu_model.h"
 
 #define STATIC_SIZE   (3 * 1024 + 8)
 #define RESERVED_SIZE (12 * 1024)
@@ -40,6 +44,7 @@ struct run_cfg {
 
 static struct test_backend tb;
 static struct pcpu_allocator pa;
+static struct pm model;
 static struct live *lives;
 static unsigned int nlive;
 static void *tree;
@@ -141,6 +146,8 @@ static bool do_alloc(const struct run_cfg *rc, uint32_t id)
 	size_t size = rand_size(), align = rand_align();
 	unsigned int flags = PCPU_GFP_NOWARN, r = rnd() % 100, c;
 	struct live *l = &lives[nlive], **found;
+	unsigned long serial = model.serial;
+	uintptr_t where;
 	void *h;
 
 	if (r < 8) {
@@ -150,11 +157,19 @@ static bool do_alloc(const struct run_cfg *rc, uint32_t id)
 		flags |= PCPU_GFP_ATOMIC;
 	}
 	h = pcpu_allocator_alloc(&pa, size, align, flags);
+	if (model.serial != serial && pm_fit(&model, size, align, flags, serial + 1, &where))
+		FAIL("allocation of %zu/%zu (flags %#x) created a chunk while %#lx fit", size,
+		     align, flags, (unsigned long)where);
 	if (!h) {
 		if (!(flags & (PCPU_GFP_RESERVED | PCPU_GFP_ATOMIC)))
 			FAIL("allocation of %zu/%zu failed", size, align);
+		if (pm_fit(&model, size, align, flags, ~0UL, &where))
+			FAIL("allocation of %zu/%zu (flags %#x) failed while %#lx fit", size, align,
+			     flags, (unsigned long)where);
 		return true;
 	}
+	if (pm_take(&model, h, size, align, flags))
+		FAIL("model: %s", model.err);
 	l->h = h;
 	l->size = (uint32_t)ALIGN_UP(size, 4);
 	l->id = id;
@@ -195,6 +210,8 @@ static bool do_free(unsigned int i)
 		FAIL("pattern of %p+%u overwritten", l->h, l->size);
 	if (!tdelete(l, &tree, cmp_ival))
 		FAIL("model lost %p", l->h);
+	if (pm_release(&model, l->h) != (int)l->size)
+		FAIL("granule model: %s", model.err);
 	pcpu_allocator_free(&pa, l->h);
 	if (l->reserved)
 		live_res_bytes -= l->size;
@@ -287,8 +304,11 @@ static void run(const struct run_cfg *rc)
 	rng = rc->seed;
 	tb_init(&tb, rc->nr_cpus, rc->unit, rc->vm, rc->nr_cpus > 2);
 	tb_config(&tb, &cfg, rc->kind, STATIC_SIZE, RESERVED_SIZE);
+	pm_init(&model, &tb.be, rc->unit);
+	cfg.backend = &model.be;
 	cfg.ptr_delta = 0x1000;
 	CHECK(pcpu_allocator_init(&pa, &cfg) == 0);
+	pm_attach(&model, &cfg);
 	lives = calloc(rc->max_live + 1, sizeof(*lives));
 	nlive = 0;
 	live_dyn_bytes = live_res_bytes = 0;
@@ -323,6 +343,7 @@ static void run(const struct run_cfg *rc)
 	pcpu_allocator_teardown(&pa);
 	CHECK(tb.nr_live_chunks == 0 && tb.meta_live_bytes == 0);
 	CHECK(tree == NULL);
+	pm_fini(&model);
 	free(lives);
 	tb_fini(&tb);
 	fprintf(stderr,
@@ -339,20 +360,20 @@ int main(void)
 {
 #if PCPU_DEBUG_CHECKS
 	static const struct run_cfg runs[] = {
-		{ PCPU_ALLOCATOR_BITMAP, false, 2, 32 * 1024, 40000, 50, 150, 1 },
-		{ PCPU_ALLOCATOR_BITMAP, true, 4, 64 * 1024, 20000, 50, 300, 2 },
-		{ PCPU_ALLOCATOR_AREAMAP, false, 2, 32 * 1024, 40000, 50, 150, 3 },
-		{ PCPU_ALLOCATOR_AREAMAP, true, 4, 64 * 1024, 20000, 50, 300, 4 },
-		/* every chunk fully checked after every step */
-		{ PCPU_ALLOCATOR_BITMAP, true, 2, 32 * 1024, 4000, 1, 120, 5 },
-		{ PCPU_ALLOCATOR_AREAMAP, true, 2, 32 * 1024, 4000, 1, 120, 6 },
+	    {PCPU_ALLOCATOR_BITMAP, false, 2, 32 * 1024, 40000, 50, 150, 1},
+	    {PCPU_ALLOCATOR_BITMAP, true, 4, 64 * 1024, 20000, 50, 300, 2},
+	    {PCPU_ALLOCATOR_AREAMAP, false, 2, 32 * 1024, 40000, 50, 150, 3},
+	    {PCPU_ALLOCATOR_AREAMAP, true, 4, 64 * 1024, 20000, 50, 300, 4},
+	    /* every chunk fully checked after every step */
+	    {PCPU_ALLOCATOR_BITMAP, true, 2, 32 * 1024, 4000, 1, 120, 5},
+	    {PCPU_ALLOCATOR_AREAMAP, true, 2, 32 * 1024, 4000, 1, 120, 6},
 	};
 #else
 	static const struct run_cfg runs[] = {
-		{ PCPU_ALLOCATOR_BITMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 11 },
-		{ PCPU_ALLOCATOR_AREAMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 12 },
-		{ PCPU_ALLOCATOR_BITMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 13 },
-		{ PCPU_ALLOCATOR_AREAMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 14 },
+	    {PCPU_ALLOCATOR_BITMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 11},
+	    {PCPU_ALLOCATOR_AREAMAP, false, 2, 64 * 1024, 1000000, 50000, 2000, 12},
+	    {PCPU_ALLOCATOR_BITMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 13},
+	    {PCPU_ALLOCATOR_AREAMAP, true, 4, 128 * 1024, 150000, 10000, 3000, 14},
 	};
 #endif
 	unsigned int i;

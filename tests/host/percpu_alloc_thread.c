@@ -10,7 +10,7 @@
 #include <pthread.h>
 #include <time.h>
 #include <pcpurt/percpu_alloc_counter.h>
-#include <pcpurt/percpu_alloc_selftest.h>
+#include "percpu_alloc_selftest.h"
 #include "percpu_alloc_backend.h"
 #include "percpu_alloc_test.h"
 

@@ -3,12 +3,15 @@
  * kind, backend mode, CPU count, unit size and first-chunk regions, then turns into a
  * sequence of allocations (any size, alignment and flags, valid or not), frees, bad frees,
  * balancing and checks. A small model of live allocations catches overlap, lost contents
- * and unzeroed memory; built with PCPU_DEBUG_CHECKS=1 so every operation's chunk is verified.
+ * and unzeroed memory; the granule model of percpu_model.c catches a failed allocation (of
+ * any kind) or a chunk creation while a fitting free run existed; built with
+ * PCPU_DEBUG_CHECKS=1 so every operation's chunk is verified.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "percpu_alloc_backend.h"
+#include "percpu_model.h"
 
 #define MAX_LIVE 512
 
@@ -20,6 +23,7 @@ struct fz_live {
 
 static struct test_backend tb;
 static struct pcpu_allocator pa;
+static struct pm model;
 static struct fz_live live[MAX_LIVE];
 static unsigned int nlive;
 
@@ -60,7 +64,9 @@ static void do_alloc(const uint8_t *b, unsigned char tag)
 	size_t align = b[3] & 0x80 ? b[3] & 0x7f : 1u << (b[3] % 14);
 	unsigned int flags = (b[0] >> 3) & (PCPU_GFP_ATOMIC | PCPU_GFP_RESERVED);
 	bool valid = size && size <= PCPU_MIN_UNIT_SIZE && align <= 4096 && !(align & (align - 1));
+	unsigned long serial = model.serial;
 	struct fz_live *l;
+	uintptr_t where;
 	unsigned int i;
 	void *h;
 
@@ -72,12 +78,18 @@ static void do_alloc(const uint8_t *b, unsigned char tag)
 		ensure(!h);
 		return;
 	}
+	/* no chunk created, no failure, while a fit existed */
+	ensure(model.serial == serial || !pm_fit(&model, size, align, flags, serial + 1, &where));
 	if (!h) {
-		/* only an atomic, reserved or out-of-chunks request may fail */
+		/* only an atomic, reserved or out-of-chunks request may fail, and only if nothing
+		 * fits */
 		ensure(flags || tb.nr_live_chunks >= tb.max_chunks);
+		ensure(!pm_fit(&model, size, align, flags, ~0UL, &where));
 		return;
 	}
+	ensure(pm_take(&model, h, size, align, flags) == 0);
 	if (nlive == MAX_LIVE) {
+		ensure(pm_release(&model, h) >= 0);
 		pcpu_allocator_free(&pa, h);
 		return;
 	}
@@ -98,6 +110,7 @@ static void do_alloc(const uint8_t *b, unsigned char tag)
 static void do_free(unsigned int i)
 {
 	ensure(copies_are(&live[i], false));
+	ensure(pm_release(&model, live[i].h) == (int)ALIGN_UP(live[i].size, 4));
 	pcpu_allocator_free(&pa, live[i].h);
 	live[i] = live[--nlive];
 }
@@ -138,10 +151,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tb.max_chunks = 6;
 	tb_config(&tb, &cfg, data[0] & 1 ? PCPU_ALLOCATOR_AREAMAP : PCPU_ALLOCATOR_BITMAP,
 		  (size_t)data[1] * 36, (size_t)(data[2] % 16) * 1000);
+	pm_init(&model, &tb.be, unit);
+	cfg.backend = &model.be;
 	cfg.ptr_delta = data[2] & 0x40 ? 0x12345000 : 0;
 	cfg.empty_pages_low = 1 + data[2] % 3;
 	cfg.empty_pages_high = cfg.empty_pages_low + data[1] % 5;
 	ensure(pcpu_allocator_init(&pa, &cfg) == 0);
+	pm_attach(&model, &cfg);
 	nlive = 0;
 	for (i = 3; i + 4 <= size && ops < 4000; i += 4, ops++) {
 		const uint8_t *b = &data[i];
@@ -180,6 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ensure(pa.nr_cur_alloc == 0);
 	pcpu_allocator_teardown(&pa);
 	ensure(tb.nr_live_chunks == 0 && tb.meta_live_bytes == 0);
+	pm_fini(&model);
 	tb_fini(&tb);
 	return 0;
 }

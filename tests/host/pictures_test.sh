@@ -185,7 +185,7 @@ if [ "${PCPURT_NO_QEMU:-0}" = 1 ]; then
 	notes+=("QEMU trees skipped (PCPURT_NO_QEMU=1)")
 else
 	# 8 CPUs in nodes of 4, 1, 2, 1 with atom 2M: upa 2, groups of 4, 2, 2, 2 units,
-	# 2 of them without a CPU (see pcpu_layout_tool_test.sh's arm64-numa4a-2M)
+	# 2 of them without a CPU (see pcpu_layout_tool_qemu_test.sh's arm64-numa4a-2M)
 	numa=(-m 1024M)
 	for n in 0 1 2 3; do numa+=(-object "memory-backend-ram,id=m$n,size=256M"); done
 	numa+=(-numa node,nodeid=0,cpus=0-3,memdev=m0 -numa node,nodeid=1,cpus=4,memdev=m1

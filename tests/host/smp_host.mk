@@ -3,8 +3,8 @@
 #
 #   cpumask_test    kernel/cpumask.c: set/clear/test, first/next, weight, ranges printing,
 #                   512-bit edges, random masks against a bool array
-#   cpu_map_test    boot/cpu_map.c on hand-built struct dt_info: boot CPU first, CPUs left
-#                   out and why, NR_CPUS limit, distances (boot/dt_numa.c, -lfdt)
+#   cpu_map_test    kernel/cpu_map.c on hand-built struct dt_info: boot CPU first, CPUs left
+#                   out and why, NR_CPUS limit, distances (drivers/of/dt_numa.c, -lfdt)
 #   memblock_test   mm/memblock.c: merging, splitting, top-down aligned allocation, nodes
 #                   and fallback, running out, randomized run against a byte-map model
 #   embed_test      percpu/embed.c + percpu/alloc_info.c with recording malloc callbacks
@@ -21,13 +21,13 @@ $(HOSTO)/cpumask_test: tests/host/cpumask_test.c kernel/cpumask.c include/pcpurt
 	@echo "  HOSTCC  $@"
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -o $@ tests/host/cpumask_test.c kernel/cpumask.c
 
-$(HOSTO)/cpu_map_test: tests/host/cpu_map_test.c boot/cpu_map.c boot/dt_numa.c \
-		       boot/dt_internal.h include/pcpurt/cpu_map.h include/pcpurt/cpumask.h \
+$(HOSTO)/cpu_map_test: tests/host/cpu_map_test.c kernel/cpu_map.c drivers/of/dt_numa.c \
+		       drivers/of/dt_internal.h include/pcpurt/cpu_map.h include/pcpurt/cpumask.h \
 		       include/pcpurt/dt.h $(SMP_HOST_HDRS)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Iboot -o $@ tests/host/cpu_map_test.c boot/cpu_map.c \
-		boot/dt_numa.c -lfdt
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -Idrivers/of -o $@ tests/host/cpu_map_test.c kernel/cpu_map.c \
+		drivers/of/dt_numa.c -lfdt
 
 $(HOSTO)/memblock_test: tests/host/memblock_test.c mm/memblock.c include/pcpurt/memblock.h \
 			include/pcpurt/dt.h $(SMP_HOST_HDRS)

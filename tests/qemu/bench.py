@@ -4,7 +4,7 @@ the runtime workload `run=percpu-bench` in QEMU (arm64 and riscv64), tables on s
 docs/benchmarks.md with the numbers, the ratios and the issue's targets.
 
 Both sides print the same `bench: key=value ... [reason=free text]` lines (the host tool with
--r, the workload on the console; the format is pcpu_bench_format() in percpu/bench_core.c).
+-r, the workload on the console; the format is pcpu_bench_format() in tests/target/bench_core.c).
 Benchmarks are not tests: no time is asserted. The exit status is nonzero only when a part
 could not run at all (tool missing, QEMU timed out or crashed before its `bench: end` line).
 
@@ -509,8 +509,9 @@ def markdown(plats, host_cmd, started):
            "over its dynamic chunks. The 4 B @ 8 state is built with a 4-byte filler behind "
            "each object, freed afterwards: the same layout as plain allocation without the "
            "area map's quadratic walk through misaligned holes. Host and runtime share the "
-           "measuring code (`percpu/bench_core.c`); the runtime workload is `run=percpu-bench` "
-           "(`kernel/workload_percpu_bench.c`) timed with the architecture counter.\n",
+           "measuring code (`tests/target/bench_core.c`); the runtime workload is "
+           "`run=percpu-bench` (`tests/target/workload_percpu_bench.c`) timed with the "
+           "architecture counter.\n",
            "Each bitmap case is also measured the way Linux measured its bitmap allocator "
            "(2017): from empty, allocate the live count of objects one after another, then "
            "free them all in allocation order, alternating (even ones, then odd ones) and in "

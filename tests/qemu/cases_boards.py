@@ -105,9 +105,15 @@ def cases(r):
     skipped = [r"skipped: ", r"CPU\d+: failed to come online"]
     out = [
         r.Case("board-rpi4-raspi4b",
-               pi4("run=dt,percpu-alloc," + PERCPU),
+               pi4("run=dt,percpu-alloc,cpu-hotplug,smp-call," + PERCPU),
                status="halted",
                expect=PI4_LOG + [r"Memory: \[mem 0x0+-0x0+3bffffff\] node 0",
+                                 # spin-table CPUs: cpu_down refused, one line; calls go
+                                 # through the GIC-400 to busy CPUs
+                                 r"cpu_down: CPU1: refused: spin-table CPUs cannot be handed "
+                                 r"back to the firmware \(no PSCI CPU_OFF\) \(-95\)$",
+                                 r"run: cpu-hotplug: PASS",
+                                 r"run: smp-call: \d+ calls on 4 CPUs, each ran once",
                                  brought(1, 4), r"smp: online CPUs 0-3", PI4_GIC,
                                  r"percpu: this_cpu ops use LL/SC", r"run: percpu-ops: PASS",
                                  r"run: percpu-irq:   3 .* ok .* ticks of 1000 us",
@@ -208,8 +214,12 @@ def cases(r):
                reject=skipped, timeout=240),
         r.Case("board-rpi4-image-raspi3b",
                B("arm64", machine="raspi3b", smp=4, mem_mb=1024, dtb=pi_tree,
-                 image=kernel8, append="run=dt," + PERCPU),
+                 image=kernel8, append="run=dt,cpu-hotplug," + PERCPU),
                expect=[r"Machine model: Raspberry Pi 3 Model B",
+                       # spin-table CPUs cannot go back to the firmware: refused, one line
+                       r"cpu_down: CPU1: refused: spin-table CPUs cannot be handed back to "
+                       r"the firmware \(no PSCI CPU_OFF\) \(-95\)$",
+                       r"run: cpu-hotplug: PASS",
                        r"Console: brcm,bcm2835-aux-uart at 0x3f215040 \(stdout-path\)",
                        r"Entry: EL2", r"cpu@3: spin-table", brought(1, 4),
                        r"percpu: this_cpu ops use LL/SC", r"run: percpu-ops: PASS",
@@ -233,9 +243,12 @@ def cases(r):
                        brought(1, 4), r"run: percpu-ops: PASS"], timeout=180),
         r.Case("board-vf2-image-sifive_u",
                B("riscv64", machine="sifive_u", smp=5, mem_mb=1024, image=vf2_image,
-                 append="run=dt," + PERCPU, halt_after_result=2),
+                 append="run=dt,cpu-hotplug,smp-call," + PERCPU, halt_after_result=2),
                status="halted",
                expect=[r"Machine model: SiFive HiFive Unleashed A00",
+                       # SBI HSM stops and restarts the U54 harts
+                       r"^CPU\d+: off \(hart [1-4] stopped, polled \d+ ms\)$",
+                       r"run: cpu-hotplug: PASS", r"run: smp-call: PASS",
                        r"Console: sifive,uart0 at 0x10010000 \(stdout-path\)",
                        r"cpu@0: sbi-hsm, node 0, disabled, rv64imac\S*, no MMU",
                        r"smp: skipping cpu@0: ", brought(1, 4),

@@ -101,7 +101,7 @@ class Boot:
                  append="", how="image", dtb=None, cpu=None, machine_opts=(), extra=(),
                  node_cpus=None, machine="virt", semihosting=True, halt_after_result=None,
                  image=None, uboot_cmds=None, memless=(), stack="bookworm", load_addr=None,
-                 disk=None):
+                 disk=None, stop_on=None):
         self.arch = arch
         self.stack = get_stack(stack)
         self.build_dir = os.path.join("build", f"{arch}-{build}")
@@ -125,6 +125,8 @@ class Boot:
         self.halt_after_result = halt_after_result
         self.image_path = image          # a file other than <build>/Image (board packaging)
         self.uboot_cmds = uboot_cmds     # U-Boot commands instead of the default booti ones
+        # a regex (bytes): once the output matches it, QEMU is stopped, status "stopped"
+        self.stop_on = stop_on
         # how="image" on riscv: load the Image at this address, not QEMU's 2 MiB after the
         # firmware (an ELF wrapper whose entry QEMU hands OpenSBI's fw_dynamic as next_addr)
         self.load_addr = load_addr
@@ -149,8 +151,9 @@ class Boot:
             if n not in self.memless:
                 args += ["-object", f"memory-backend-ram,id=m{n},size={per}M"]
                 spec += f",memdev=m{n}"
-            if cpus[n]:
-                spec += f",cpus={cpus[n][0]}-{cpus[n][1]}"
+            # (first, last), or a list of them: a node of interleaved CPUs
+            for first, last in ([cpus[n]] if isinstance(cpus[n], tuple) else cpus[n] or []):
+                spec += f",cpus={first}-{last}"
             args += ["-numa", spec]
         for a in range(self.nodes):
             for b in range(a + 1, self.nodes):
@@ -297,6 +300,11 @@ def run(boot, timeout, log_path=None):
                         p.stdin.write(script.pop(0).encode() + b"\n")
                         p.stdin.flush()
             elif p.poll() is not None:
+                break
+            if boot.stop_on is not None and re.search(boot.stop_on, out):
+                p.kill()
+                p.wait()
+                status = "stopped"
                 break
             if result_at is None and re.search(rb"^RESULT: .*\n", out, re.M):
                 result_at = time.monotonic()

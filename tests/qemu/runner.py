@@ -338,6 +338,11 @@ ON_BOTH_STACKS = [
     "board-vf2-image-sifive_u",
     # many CPUs
     "arm64-smp64-4node", "riscv64-smp64-4node", "arm64-smp512",
+    # CPU hotplug through the firmware (PSCI CPU_OFF/AFFINITY_INFO, SBI HSM), the boot CPU
+    # too, after U-Boot; cross-CPU calls on GICv3 (cases_lifecycle.py)
+    "arm64-hotplug-4cpu", "riscv64-hotplug-4cpu", "arm64-hotplug-boot-cpu",
+    "riscv64-hotplug-boot-cpu", "arm64-hotplug-uboot", "riscv64-hotplug-uboot",
+    "arm64-smp-call-gicv3",
 ]
 
 

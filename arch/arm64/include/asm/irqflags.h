@@ -2,6 +2,8 @@
 #ifndef ASM_IRQFLAGS_H
 #define ASM_IRQFLAGS_H
 
+#include <stdbool.h>
+
 static inline unsigned long arch_local_irq_save(void)
 {
 	unsigned long flags;
@@ -23,6 +25,15 @@ static inline void arch_local_irq_enable(void)
 static inline void arch_local_irq_disable(void)
 {
 	__asm__ __volatile__("msr daifset, #3" : : : "memory");
+}
+
+/* arch_irqs_disabled() - true while IRQs are masked on this CPU (DAIF.I). */
+static inline bool arch_irqs_disabled(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("mrs %0, daif" : "=r"(flags) : : "memory");
+	return flags & (1UL << 7);
 }
 
 static inline void arch_cpu_relax(void)

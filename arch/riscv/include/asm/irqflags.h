@@ -2,6 +2,8 @@
 #ifndef ASM_IRQFLAGS_H
 #define ASM_IRQFLAGS_H
 
+#include <stdbool.h>
+
 #define SSTATUS_SIE	(1UL << 1)
 
 static inline unsigned long arch_local_irq_save(void)
@@ -25,6 +27,15 @@ static inline void arch_local_irq_enable(void)
 static inline void arch_local_irq_disable(void)
 {
 	__asm__ __volatile__("csrc sstatus, %0" : : "r"(SSTATUS_SIE) : "memory");
+}
+
+/* arch_irqs_disabled() - true while S-mode interrupts are masked (sstatus.SIE clear). */
+static inline bool arch_irqs_disabled(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("csrr %0, sstatus" : "=r"(flags) : : "memory");
+	return !(flags & SSTATUS_SIE);
 }
 
 static inline void arch_cpu_relax(void)

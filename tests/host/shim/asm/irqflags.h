@@ -3,6 +3,7 @@
 #define HOST_ASM_IRQFLAGS_H
 
 #include <sched.h>
+#include <stdbool.h>
 
 static inline unsigned long arch_local_irq_save(void)
 {
@@ -12,6 +13,19 @@ static inline unsigned long arch_local_irq_save(void)
 static inline void arch_local_irq_restore(unsigned long flags)
 {
 	(void)flags;
+}
+
+static inline void arch_local_irq_enable(void)
+{
+}
+
+static inline void arch_local_irq_disable(void)
+{
+}
+
+static inline bool arch_irqs_disabled(void)
+{
+	return false;
 }
 
 static inline void arch_cpu_relax(void)

@@ -20,7 +20,7 @@
 #include <pcpurt/percpu.h>
 #include <pcpurt/percpu_alloc.h>
 #include <pcpurt/percpu_alloc_counter.h>
-#include <pcpurt/percpu_alloc_selftest.h>
+#include "percpu_alloc_selftest.h"
 #include <pcpurt/page_alloc.h>
 #include <pcpurt/printk.h>
 #include <pcpurt/run.h>

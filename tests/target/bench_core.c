@@ -1,12 +1,12 @@
 /*
  * bench_core.c - the measurement core of the per-CPU allocator benchmark, shared by the host
- * tool and the runtime workload `run=percpu-bench` (see include/pcpurt/percpu_bench.h).
+ * tool and the runtime workload `run=percpu-bench` (see tests/target/percpu_bench.h).
  *
  * Pure C, integer arithmetic only, no allocation of its own: the caller hands in the first
  * chunk, the backend, the handle arrays and a tick counter. One case at a time; not reentrant
  * (the allocator instance is static).
  */
-#include <pcpurt/percpu_bench.h>
+#include "percpu_bench.h"
 #include <stdio.h>
 
 const struct pcpu_bench_case pcpu_bench_cases[PCPU_BENCH_NR_CASES] = {

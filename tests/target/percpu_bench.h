@@ -1,7 +1,7 @@
 /*
- * percpu_bench.h - the measurement core of the per-CPU allocator benchmark (percpu/bench_core.c),
+ * percpu_bench.h - the measurement core of the per-CPU allocator benchmark (tests/target/bench_core.c),
  * shared by the host tool (tools/percpu-bench.c) and the runtime workload `run=percpu-bench`
- * (kernel/workload_percpu_bench.c), so that both measure the same way.
+ * (tests/target/workload_percpu_bench.c), so that both measure the same way.
  *
  * One case: set up an allocator of one kind over the caller's first chunk and backend, fill it
  * with `live` objects of one size and alignment, then time batches of PCPU_BENCH_BATCH frees

@@ -2,7 +2,7 @@
  * pcpu_alloc_selftest.c - the per-CPU allocator's misuse check and stress worker, shared by
  * the runtime's workloads and the host tests.
  */
-#include <pcpurt/percpu_alloc_selftest.h>
+#include "percpu_alloc_selftest.h"
 #include <pcpurt/printk.h>
 
 #define NR_LIVE 6

@@ -3,7 +3,7 @@
  * system, on the boot CPU only.
  *
  * It measures what the host tool tools/percpu-bench.c measures, with the same core
- * (percpu/bench_core.c): for objects of 4, 16, 64, 256, 1024 bytes and 4 bytes at 8-byte
+ * (tests/target/bench_core.c): for objects of 4, 16, 64, 256, 1024 bytes and 4 bytes at 8-byte
  * alignment, with 1K, 16K, 256K and 1M live objects, nanoseconds per allocation and per free
  * for both allocator kinds, the bitmap allocator's times with zeroing turned off, and the
  * metadata bytes per 4 KiB of unit, and the same growth measured as Linux measured it (fill,
@@ -31,7 +31,7 @@
 #include <pcpurt/kmalloc.h>
 #include <pcpurt/page_alloc.h>
 #include <pcpurt/percpu_alloc.h>
-#include <pcpurt/percpu_bench.h>
+#include "percpu_bench.h"
 #include <pcpurt/printk.h>
 #include <pcpurt/run.h>
 #include <stdio.h>

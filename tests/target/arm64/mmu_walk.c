@@ -1,5 +1,5 @@
 /*
- * mmu_test.c (arm64) - the "mmu-walk" self-check of the page-table functions mm/vmalloc.c
+ * mmu_walk.c (arm64) - the "mmu-walk" self-check of the page-table functions mm/vmalloc.c
  * builds on: map a page in the vmalloc region, find it again by walking the tables, use
  * it through both addresses, unmap and flush it, and check that it is gone. Also checks
  * that the image is mapped W^X and the boot stack's guard page not at all.

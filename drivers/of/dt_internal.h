@@ -1,4 +1,4 @@
-/* dt_internal.h - helpers shared by the boot/dt_*.c files (not for other folders). */
+/* dt_internal.h - helpers shared by the drivers/of/dt*.c files (not for other folders). */
 #ifndef BOOT_DT_INTERNAL_H
 #define BOOT_DT_INTERNAL_H
 

@@ -1,0 +1,140 @@
+/*
+ * smp_idle.c - what an online CPU does when it has nothing to do, and running work on
+ * CPUs in thread context: the idle loop, per-CPU work slots (smp_run_on(), smp_call_all())
+ * and a barrier the online CPUs can meet at.
+ *
+ * An idle CPU waits in arch_cpu_idle_wait() with interrupts on between waits, so its call
+ * queue runs as soon as an IPI arrives. It also looks at its queue itself each time round
+ * (interrupts masked), which is how calls reach an idle CPU on a machine whose IPI is not
+ * an interrupt (the Pi 3's WFE/SEV). Work posted to its slot runs in thread context with
+ * interrupts on; the poster is kicked when it returns.
+ */
+#include <pcpurt/smp.h>
+#include <pcpurt/arch.h>
+#include <pcpurt/errno.h>
+#include <pcpurt/percpu.h>
+
+struct cpu_work {
+	int (*fn)(void);
+	int *result;
+	int *done;
+	unsigned int poster;
+} __aligned(64);
+
+static struct cpu_work slots[NR_CPUS];
+
+static struct {
+	volatile unsigned int count;
+	volatile unsigned int sense;
+} bar;
+
+DEFINE_PER_CPU(unsigned long, idle_wakeups);
+
+/* run_slot() - run @cpu's posted work, if any; true when there was some. */
+static bool run_slot(unsigned int cpu)
+{
+	struct cpu_work *w = &slots[cpu];
+	int (*fn)(void) = __atomic_load_n(&w->fn, __ATOMIC_ACQUIRE);
+	int *result, *done, rc;
+	unsigned int poster;
+
+	if (!fn)
+		return false;
+	result = w->result;
+	done = w->done;
+	poster = w->poster;
+	rc = fn();
+	if (result)
+		*result = rc;
+	__atomic_store_n(&w->fn, NULL, __ATOMIC_RELEASE);
+	if (done)
+		__atomic_store_n(done, 1, __ATOMIC_RELEASE);
+	arch_cpu_kick((int)poster);
+	return true;
+}
+
+/* The idle loop of every CPU but the one that drives the run. Interrupts are on here. */
+void smp_secondary_idle(unsigned int cpu)
+{
+	for (;;) {
+		unsigned long flags = arch_local_irq_save();
+
+		smp_call_ipi();
+		arch_local_irq_restore(flags);
+		if (run_slot(cpu))
+			continue;
+		arch_cpu_idle_wait();
+		this_cpu_inc(idle_wakeups);
+	}
+}
+
+int smp_run_on(unsigned int cpu, int (*fn)(void), int *result, int *done)
+{
+	struct cpu_work *w;
+	int (*none)(void) = NULL;
+
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return -ENXIO;
+	w = &slots[cpu];
+	if (__atomic_load_n(&w->fn, __ATOMIC_ACQUIRE))
+		return -EBUSY;
+	w->result = result;
+	w->done = done;
+	w->poster = smp_processor_id();
+	if (done)
+		*done = 0;
+	if (!__atomic_compare_exchange_n(&w->fn, &none, fn, false, __ATOMIC_RELEASE,
+					 __ATOMIC_RELAXED))
+		return -EBUSY;
+	arch_cpu_kick((int)cpu);
+	return 0;
+}
+
+void smp_run_abandon(unsigned int cpu)
+{
+	__atomic_store_n(&slots[cpu].fn, NULL, __ATOMIC_RELEASE);
+}
+
+int smp_call_all(int (*fn)(void), int *results)
+{
+	static int done[NR_CPUS];
+	unsigned int cpu, me = smp_processor_id(), failed = 0;
+	struct cpumask ran;
+	bool all;
+
+	cpumask_clear(&ran);
+	for_each_online_cpu(cpu)
+		if (cpu != me && !smp_run_on(cpu, fn, results ? &results[cpu] : NULL, &done[cpu]))
+			cpumask_set_cpu(cpu, &ran);
+	if (results)
+		results[me] = fn();
+	else
+		fn();
+	cpumask_set_cpu(me, &ran);
+	done[me] = 1;
+	do {
+		all = true;
+		for_each_cpu(cpu, &ran)
+			all &= __atomic_load_n(&done[cpu], __ATOMIC_ACQUIRE) != 0;
+		if (!all)
+			arch_cpu_idle_wait();
+	} while (!all);
+	if (results)
+		for_each_cpu(cpu, &ran)
+			failed += results[cpu] != 0;
+	return failed;
+}
+
+void smp_barrier(void)
+{
+	unsigned int sense = __atomic_load_n(&bar.sense, __ATOMIC_ACQUIRE);
+
+	if (__atomic_add_fetch(&bar.count, 1, __ATOMIC_ACQ_REL) == num_online_cpus()) {
+		bar.count = 0;
+		__atomic_store_n(&bar.sense, !sense, __ATOMIC_RELEASE);
+		arch_cpu_kick(-1);
+		return;
+	}
+	while (__atomic_load_n(&bar.sense, __ATOMIC_ACQUIRE) == sense)
+		arch_cpu_idle_wait();
+}
