@@ -6,15 +6,15 @@
 #   arm64    busybox-static of Debian 12 bookworm (the suite of the arm64 kernel)
 #   riscv64  busybox-static of Debian 13 trixie (the suite of the riscv64 kernel)
 #
-# As scripts/linux-kernels.sh does: apt-get update / apt-get download with a private sources
-# list and state directory for the foreign architecture (the host's apt setup is untouched),
-# then dpkg-deb -x. Once the cache holds an arch's busybox, nothing is fetched again (remove
+# scripts/lib/deb-fetch.sh does the fetching (apt-get update / apt-get download with a private
+# apt state under <arch>/apt for the foreign architecture, the host's apt setup untouched,
+# then dpkg-deb -x). Once the cache holds an arch's busybox, nothing is fetched again (remove
 # the folder to fetch the suite's newest). Idempotent; serialized by a lock in the cache.
 set -euo pipefail
 
 cache=${PCPURT_CACHE:-/var/cache/pcpurt}/busybox
-archive=http://deb.debian.org/debian
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+# shellcheck source=scripts/lib/deb-fetch.sh
+. "$(dirname "$0")"/lib/deb-fetch.sh
 
 die() {
 	echo "busybox-static: $*" >&2
@@ -46,31 +46,18 @@ is_busybox() {
 
 # fetch ARCH: fills $cache/ARCH/ (busybox, version) from the Debian archive
 fetch() {
-	local arch=$1 suite dir apt ver tmp bin
+	local arch=$1 suite dir ver tmp deb bin
 	suite=$(suite_of "$arch")
 	dir=$cache/$arch
-	apt=$dir/apt
-	[ -r "$keyring" ] || die "$keyring missing: run scripts/deps.sh (debian-archive-keyring)"
-	mkdir -p "$apt"/etc/apt.conf.d "$apt"/etc/preferences.d "$apt"/etc/sources.list.d \
-		"$apt"/lists/partial "$apt"/cache "$apt"/archives/partial
-	touch "$apt"/status
-	echo "deb [signed-by=$keyring] $archive $suite main" >"$apt"/etc/sources.list
-	local opts=(-o Dir::Etc="$apt"/etc -o Dir::State="$apt" -o Dir::State::status="$apt"/status
-		-o Dir::State::Lists="$apt"/lists -o Dir::Cache="$apt"/cache
-		-o Dir::Cache::Archives="$apt"/archives -o APT::Architecture="$arch"
-		-o APT::Architectures="$arch" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+	deb_who="busybox-static: $arch"
 	echo "busybox-static: $arch: apt-get update ($suite, $arch)"
-	apt-get "${opts[@]}" update >"$apt"/update.log 2>&1 ||
-		die "$arch: apt-get update failed, see $apt/update.log"
-	ver=$(apt-cache "${opts[@]}" show --no-all-versions busybox-static |
-		awk '$1 == "Version:" { print $2; exit }')
-	[ -n "$ver" ] || die "$arch: $suite has no busybox-static"
+	deb_apt_init "$dir"/apt "$arch" "$suite"
+	ver=$(deb_version busybox-static)
 	tmp=$(mktemp -d "$dir/fetch.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	echo "busybox-static: $arch: apt-get download busybox-static ($ver)"
-	(cd "$tmp" && apt-get "${opts[@]}" download busybox-static >"$apt"/download.log 2>&1) ||
-		die "$arch: apt-get download busybox-static failed, see $apt/download.log"
-	dpkg-deb -x "$tmp"/*.deb "$tmp"/root
+	deb=$(deb_download busybox-static "$tmp")
+	deb_unpack "$deb" "$tmp"/root
 	# bookworm ships /bin/busybox; trixie, merged /usr, /usr/bin/busybox
 	bin=$tmp/root/bin/busybox
 	[ -e "$bin" ] || bin=$tmp/root/usr/bin/busybox
@@ -85,8 +72,7 @@ fetch() {
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(arm64 riscv64)
 mkdir -p "$cache" 2>/dev/null || die "cannot create $cache (set PCPURT_CACHE, or run as root)"
-exec 9>"$cache"/.lock
-flock 9
+deb_lock "$cache"/.lock
 for arch in "${arches[@]}"; do
 	suite_of "$arch" >/dev/null
 	dir=$cache/$arch

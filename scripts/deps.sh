@@ -13,7 +13,7 @@ pkgs=(
 	python3 git xz-utils              # test runner, version string, tarball
 	python3-libfdt                    # libfdt for the test runner (corrupt trees)
 	gdb-multiarch                     # make debug
-	apt dpkg debian-archive-keyring   # scripts/linux-kernels.sh, busybox-static.sh (apt-get
+	apt dpkg debian-archive-keyring   # scripts/lib/deb-fetch.sh, its three callers (apt-get
 	gzip util-linux                   # download, dpkg-deb), gunzip, flock
 	mtools dosfstools fdisk           # make sdimage: mcopy, mkfs.vfat, sfdisk
 	debootstrap                       # the current QEMU stack (scripts/stack-current.sh)

@@ -6,10 +6,11 @@
 #   riscv64  the kernel of Debian 13 trixie's linux-image-riscv64 (Linux 6.12; riscv64 is an
 #            official architecture from Debian 13 on)
 #
-# Debian's ordinary tools do the work: apt-get update / apt-cache / apt-get download with a
-# private sources list and state directory for the foreign architecture (the host's own
-# apt setup is not touched), then dpkg-deb -x; the package's kernel is made a bare Image
-# (arm64's /boot/vmlinuz-* is gunzipped; riscv64's /boot/vmlinux-* already is one). The
+# Debian's ordinary tools do the work (scripts/lib/deb-fetch.sh): apt-get update / apt-cache /
+# apt-get download with a private sources list and state directory for the foreign
+# architecture (the host's own apt setup is not touched), then dpkg-deb -x; the package's
+# kernel is made a bare Image (arm64's /boot/vmlinuz-* is gunzipped; riscv64's
+# /boot/vmlinux-* already is one). The
 # result is cached machine-wide under ${PCPURT_CACHE:-/var/cache/pcpurt}/linux/<arch>/
 # (Image, version, apt/) and linked into build/linux/<arch>/: once the cache holds an
 # arch's Image, nothing is fetched again on this machine (remove that folder to fetch the
@@ -20,8 +21,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${PCPURT_CACHE:-/var/cache/pcpurt}/linux
 out=$root/build/linux
-archive=http://deb.debian.org/debian
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+# shellcheck source=scripts/lib/deb-fetch.sh
+. "$root"/scripts/lib/deb-fetch.sh
 
 die() {
 	echo "linux-kernels: $*" >&2
@@ -39,35 +40,22 @@ suite_of() {
 
 # fetch ARCH: fills $cache/ARCH/ (Image, version) from the Debian archive
 fetch() {
-	local arch=$1 suite meta dir apt pkg ver tmp deb vmlinuz
+	local arch=$1 suite meta dir pkg ver tmp deb vmlinuz
 	read -r suite meta <<<"$(suite_of "$arch")"
 	dir=$cache/$arch
-	apt=$dir/apt
-	[ -r "$keyring" ] || die "$keyring missing: run scripts/deps.sh (debian-archive-keyring)"
-	mkdir -p "$apt"/etc/apt.conf.d "$apt"/etc/preferences.d "$apt"/etc/sources.list.d \
-		"$apt"/lists/partial "$apt"/cache "$apt"/archives/partial
-	touch "$apt"/status
-	echo "deb [signed-by=$keyring] $archive $suite main" >"$apt"/etc/sources.list
-	local opts=(-o Dir::Etc="$apt"/etc -o Dir::State="$apt" -o Dir::State::status="$apt"/status
-		-o Dir::State::Lists="$apt"/lists -o Dir::Cache="$apt"/cache
-		-o Dir::Cache::Archives="$apt"/archives -o APT::Architecture="$arch"
-		-o APT::Architectures="$arch" -o Debug::NoLocking=1 -o APT::Sandbox::User=root)
+	deb_who="linux-kernels: $arch"
 	echo "linux-kernels: $arch: apt-get update ($suite, $arch)"
-	apt-get "${opts[@]}" update >"$apt"/update.log 2>&1 ||
-		die "$arch: apt-get update failed, see $apt/update.log"
+	deb_apt_init "$dir"/apt "$arch" "$suite"
 	# the metapackage depends on the versioned kernel package (linux-image-6.1.0-N-arm64)
-	pkg=$(apt-cache "${opts[@]}" depends "$meta" 2>/dev/null |
+	pkg=$(apt-cache "${deb_apt[@]}" depends "$meta" 2>/dev/null |
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
 	[ -n "$pkg" ] || die "$arch: $meta in $suite names no linux-image-<version> package"
-	ver=$(apt-cache "${opts[@]}" show --no-all-versions "$pkg" |
-		awk '$1 == "Version:" { print $2; exit }')
+	ver=$(deb_version "$pkg")
 	tmp=$(mktemp -d "$dir/fetch.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	echo "linux-kernels: $arch: apt-get download $pkg ($ver)"
-	(cd "$tmp" && apt-get "${opts[@]}" download "$pkg" >"$apt"/download.log 2>&1) ||
-		die "$arch: apt-get download $pkg failed, see $apt/download.log"
-	deb=$(ls "$tmp"/*.deb)
-	dpkg-deb -x "$deb" "$tmp"/root
+	deb=$(deb_download "$pkg" "$tmp")
+	deb_unpack "$deb" "$tmp"/root
 	# arm64: a gzip-compressed vmlinuz; riscv64: an uncompressed Image named vmlinux
 	vmlinuz=$(find "$tmp"/root/boot -name 'vmlinu[xz]-*' | head -1)
 	[ -n "$vmlinuz" ] || die "$arch: $pkg holds no /boot/vmlinuz-* or /boot/vmlinux-*"
@@ -97,8 +85,7 @@ check_image() {
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(arm64 riscv64)
 mkdir -p "$cache" 2>/dev/null || die "cannot create $cache (set PCPURT_CACHE, or run as root)"
-exec 9>"$cache"/.lock
-flock 9
+deb_lock "$cache"/.lock
 for arch in "${arches[@]}"; do
 	suite_of "$arch" >/dev/null
 	dir=$cache/$arch

@@ -5,9 +5,10 @@
 # U-Boot 2025.01; or bookworm, 2023.01). Prints the rpi_arm64 u-boot.bin path.
 #
 # Idempotent: when root/ holds the rpi_arm64 build it only prints the path. apt-get runs as
-# the ordinary client with its own state under SUITE/apt (the arm64 index of one suite; the
-# machine's own apt configuration and dpkg database are not touched); the .deb is kept in
-# SUITE/debs. --check: exit 1 (with a message) when the unpacked build is missing.
+# the ordinary client with its own state under SUITE/apt (scripts/lib/deb-fetch.sh: the arm64
+# index of one suite; the machine's own apt configuration and dpkg database are not touched;
+# apt's output goes to SUITE/apt/update.log and download.log); the .deb is kept in SUITE/debs.
+# --check: exit 1 (with a message) when the unpacked build is missing.
 set -euo pipefail
 
 check=0
@@ -25,7 +26,9 @@ bookworm | trixie) ;;
 esac
 cache=${PCPURT_CACHE:-/var/cache/pcpurt}
 dir=$cache/u-boot-rpi/$suite
-mirror=${PCPURT_MIRROR:-http://deb.debian.org/debian}
+# shellcheck source=scripts/lib/deb-fetch.sh
+. "$(dirname "$0")"/lib/deb-fetch.sh
+deb_who=u-boot-rpi
 bin=$dir/root/usr/lib/u-boot/rpi_arm64/u-boot.bin
 
 if [ -s "$bin" ]; then
@@ -37,28 +40,16 @@ if [ $check -eq 1 ]; then
 	exit 1
 fi
 
-mkdir -p "$dir/apt/lists/partial" "$dir/apt/archives/partial" "$dir/debs"
-exec 9>"$dir.lock"
-flock 9
+mkdir -p "$dir/debs"
+deb_lock "$dir.lock"
 if [ -s "$bin" ]; then # another run made it while we waited
 	echo "$bin"
 	exit 0
 fi
-echo "deb $mirror $suite main" >"$dir/apt/sources.list"
-: >"$dir/apt/status"
-apt_opts=(
-	-o "Dir::Etc::SourceList=$dir/apt/sources.list" -o "Dir::Etc::SourceParts=-"
-	-o "Dir::State::Lists=$dir/apt/lists" -o "Dir::State::Status=$dir/apt/status"
-	-o "Dir::Cache=$dir/apt" -o "Dir::Cache::Archives=$dir/apt/archives"
-	-o "APT::Architecture=arm64" -o "APT::Architectures::=arm64"
-	-o "Acquire::Languages=none" -o "Debug::NoLocking=1" -o "APT::Sandbox::User=root" -q
-)
 echo "u-boot-rpi: fetching u-boot-rpi ($suite, arm64) into $dir" >&2
-apt-get "${apt_opts[@]}" update >&2
-(cd "$dir/debs" && apt-get "${apt_opts[@]}" download u-boot-rpi:arm64 >&2)
-deb=$(ls -t "$dir"/debs/u-boot-rpi_*_arm64.deb | head -n 1)
-rm -rf "$dir/root.new"
-dpkg-deb -x "$deb" "$dir/root.new"
+deb_apt_init "$dir/apt" arm64 "$suite"
+deb=$(deb_download u-boot-rpi "$dir/debs")
+deb_unpack "$deb" "$dir/root.new"
 [ -s "$dir/root.new/usr/lib/u-boot/rpi_arm64/u-boot.bin" ] || {
 	echo "u-boot-rpi: $deb has no rpi_arm64/u-boot.bin" >&2
 	exit 1
