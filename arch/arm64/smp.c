@@ -126,9 +126,12 @@ bool arch_has_ipi(void)
 }
 
 #define TIMER_PPI	27	/* EL1 virtual timer, as enabled by gic_cpu_init() */
+#define NAP_US		50
+#define DAIF_I		(1UL << 7)	/* IRQs masked */
 
 static void (*tick_fn[NR_CPUS])(void);
 static uint64_t tick_period[NR_CPUS];	/* counter ticks */
+static bool in_tick[NR_CPUS];		/* the tick's handler is running */
 
 int arch_tick_start(unsigned int period_us, void (*fn)(void))
 {
@@ -157,33 +160,66 @@ void arch_tick_stop(void)
 }
 
 /*
- * arm64_irq() - an IRQ exception: the tick re-armed and run; the IPI (SGI 0) runs this
- * CPU's call queue once it has ended, so that a call queued meanwhile raises it again.
+ * arm64_irq() - an IRQ exception: one interrupt acknowledged, handled and ended, then back
+ * to the interrupted code. Another pending interrupt is taken as a new exception once the
+ * code is resumed, never in a loop here: a loop "while anything is pending" lets a tick
+ * whose handler outlasts the period keep the CPU from ever returning. The IPI (SGI 0) runs
+ * this CPU's call queue once it has ended, so that a call queued meanwhile raises it again.
+ * The tick is re-armed last, a full period from the end of its handler and its EOI (a late
+ * tick never catches up); IRQs stay masked until the ERET, and the re-arm drops the timer's
+ * level, so the GIC's pending state that the EOI may have seen from the old level goes with
+ * it (at worst one spurious IRQ, which the ack turns into a plain return).
  */
 void arm64_irq(void)
 {
 	unsigned int cpu = smp_processor_id();
-	int iar;
+	int iar = gic_irq_ack();
 
 	irq_seen[cpu] = true;
-	while ((iar = gic_irq_ack()) >= 0) {
-		if ((iar & 0x3ff) == TIMER_PPI) {
-			if (tick_fn[cpu]) {
-				write_sysreg(tick_period[cpu], cntv_tval_el0);
-				isb();
-				tick_fn[cpu]();
-			} else {
-				write_sysreg(0, cntv_ctl_el0);
-				isb();
-			}
-		}
+	if (iar < 0)
+		return;		/* spurious: nothing pending any more */
+	if ((iar & 0x3ff) != TIMER_PPI) {
 		gic_irq_eoi(iar);
 		if ((iar & 0x3ff) == 0)
 			smp_call_ipi();
+		return;
 	}
+	if (tick_fn[cpu]) {
+		in_tick[cpu] = true;
+		tick_fn[cpu]();
+		in_tick[cpu] = false;
+	}
+	gic_irq_eoi(iar);
+	if (tick_fn[cpu])
+		write_sysreg(tick_period[cpu], cntv_tval_el0);	/* from now */
+	else
+		write_sysreg(0, cntv_ctl_el0);
+	isb();
 }
 
-#define NAP_US	50
+/*
+ * tick_nap() - a nap while this CPU's tick runs, for a lock waited on with interrupts masked
+ * outside the tick's handler (spin_lock_irqsave): a WFI ended by the tick's own timer, first
+ * moved to NAP_US from now if it was due sooner. The tick then comes late, never early, and
+ * the vCPU stops instead of spinning with a pending interrupt (which under QEMU sends it
+ * through the global lock at every translation block). Elsewhere a relax: inside the
+ * handler the tick's interrupt is active and could not end the WFI, and with interrupts
+ * unmasked the tick is taken as it comes.
+ */
+static void tick_nap(unsigned int cpu)
+{
+	uint64_t soon = arch_counter() + arch_counter_freq() * NAP_US / 1000000;
+
+	if (in_tick[cpu] || !(read_sysreg(daif) & DAIF_I)) {
+		arch_cpu_relax();
+		return;
+	}
+	if (read_sysreg(cntv_cval_el0) < soon) {
+		write_sysreg(soon, cntv_cval_el0);
+		isb();
+	}
+	__asm__ __volatile__("wfi" : : : "memory");
+}
 
 /*
  * A nap is a WFI, interrupts masked, ended by the virtual timer (PPI 27, enabled with the
@@ -193,10 +229,15 @@ void arm64_irq(void)
  */
 void arch_cpu_nap(void)
 {
+	unsigned int cpu = smp_processor_id();
 	unsigned long flags;
 
-	if (!smp_started() || !wake_ready[smp_processor_id()] || tick_fn[smp_processor_id()]) {
+	if (!smp_started() || !wake_ready[cpu]) {
 		arch_cpu_relax();
+		return;
+	}
+	if (tick_fn[cpu]) {
+		tick_nap(cpu);
 		return;
 	}
 	flags = arch_local_irq_save();

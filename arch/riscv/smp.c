@@ -144,6 +144,14 @@ bool arch_has_ipi(void)
 
 static void (*tick_fn[NR_CPUS])(void);
 static uint64_t tick_period[NR_CPUS];	/* timebase ticks */
+static uint64_t tick_due[NR_CPUS];	/* when the armed tick fires */
+static bool in_tick[NR_CPUS];		/* the tick's handler is running */
+
+static void tick_arm(unsigned int cpu, uint64_t when)
+{
+	tick_due[cpu] = when;
+	sbi_ecall(SBI_EXT_TIME, 0, when, 0, 0);
+}
 
 int arch_tick_start(unsigned int period_us, void (*fn)(void))
 {
@@ -153,7 +161,7 @@ int arch_tick_start(unsigned int period_us, void (*fn)(void))
 		return -1;
 	tick_period[cpu] = arch_counter_freq() * period_us / 1000000 ?: 1;
 	tick_fn[cpu] = fn;
-	sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + tick_period[cpu], 0, 0);
+	tick_arm(cpu, arch_counter() + tick_period[cpu]);
 	__asm__ __volatile__("csrs sie, %0" : : "r"(SIE_STIE) : "memory");
 	arch_local_irq_enable();
 	return 0;
@@ -171,9 +179,14 @@ void arch_tick_stop(void)
 }
 
 /*
- * riscv_irq() - an interrupt taken as a trap: the tick (supervisor timer) re-armed and run,
- * a software interrupt (the IPI) cleared, then this hart's call queue run. False for any
- * other cause.
+ * riscv_irq() - an interrupt taken as a trap: the tick (supervisor timer) run and then
+ * re-armed a full period from the end of its handler, so a late tick does not fire again at
+ * once and the interrupted code runs for a period between two ticks; a software interrupt
+ * (the IPI) cleared, then this hart's call queue run. One interrupt per trap: trap.S then
+ * resumes the interrupted code. The timer is silenced (set to never) before the handler,
+ * so that no interrupt stays pending while the handler spins on a lock: under QEMU a
+ * pending interrupt, even a masked one, sends the vCPU through QEMU's global lock between
+ * translation blocks (a `pause` ends one). False for any other cause.
  */
 bool riscv_irq(unsigned long code)
 {
@@ -181,11 +194,13 @@ bool riscv_irq(unsigned long code)
 
 	irq_seen[cpu] = true;
 	if (code == 5) {
+		/* quiet first: no interrupt left pending while the handler spins on a lock */
+		sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
 		if (tick_fn[cpu]) {
-			sbi_ecall(SBI_EXT_TIME, 0, arch_counter() + tick_period[cpu], 0, 0);
+			in_tick[cpu] = true;
 			tick_fn[cpu]();
-		} else {
-			sbi_ecall(SBI_EXT_TIME, 0, ~0UL, 0, 0);
+			in_tick[cpu] = false;
+			tick_arm(cpu, arch_counter() + tick_period[cpu]);
 		}
 		return true;
 	}
@@ -198,15 +213,43 @@ bool riscv_irq(unsigned long code)
 }
 
 /*
+ * tick_nap() - a nap while this hart's tick runs, for a lock waited on with interrupts masked
+ * outside the tick's handler (spin_lock_irqsave): a WFI ended by the tick's own timer, first
+ * moved to NAP_US from now if it was due sooner. The tick then comes late, never early, and
+ * the vCPU stops instead of spinning with a pending interrupt (which under QEMU sends it
+ * through the global lock between translation blocks). Elsewhere a relax: inside the
+ * handler the timer is off, and with interrupts unmasked the tick is taken as it comes.
+ */
+static void tick_nap(unsigned int cpu)
+{
+	uint64_t soon = arch_counter() + arch_counter_freq() * NAP_US / 1000000;
+	unsigned long sstatus;
+
+	__asm__ __volatile__("csrr %0, sstatus" : "=r"(sstatus));
+	if (in_tick[cpu] || (sstatus & SSTATUS_SIE)) {
+		arch_cpu_relax();
+		return;
+	}
+	if (tick_due[cpu] < soon)
+		tick_arm(cpu, soon);
+	__asm__ __volatile__("wfi" : : : "memory");
+}
+
+/*
  * A nap is a WFI, interrupts masked, ended by an SBI timer interrupt or an IPI; the timer
  * is off again before the caller's interrupt state comes back (a pending IPI is taken then).
+ * While the tick runs, tick_nap().
  */
 void arch_cpu_nap(void)
 {
 	unsigned long flags;
 
-	if (!have_time || tick_fn[smp_processor_id()]) {
+	if (!have_time) {
 		arch_cpu_relax();
+		return;
+	}
+	if (tick_fn[smp_processor_id()]) {
+		tick_nap(smp_processor_id());
 		return;
 	}
 	flags = arch_local_irq_save();

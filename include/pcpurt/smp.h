@@ -150,9 +150,13 @@ bool arch_has_ipi(void);
 /*
  * arch_tick_start() - a timer interrupt on this CPU about every @period_us, each calling
  * @fn in interrupt context (interrupts masked, on the exception stack), and interrupts
- * unmasked. Returns -1, changing nothing, when this machine has no interrupt path we
- * drive (arm64 without a GIC, as the Pi 3's local controller; riscv without SBI TIME).
- * While the tick runs, arch_cpu_nap() only relaxes: the nap's timer is the tick's.
+ * unmasked. The next tick comes no sooner than @period_us after @fn returned (re-armed
+ * then, never catching up), so the interrupted code runs between any two ticks. Returns
+ * -1, changing nothing, when this machine has no interrupt path we drive (arm64 without a
+ * GIC, as the Pi 3's local controller; riscv without SBI TIME).
+ * While the tick runs, arch_cpu_nap() waits for the tick's timer only with interrupts
+ * masked outside the handler (moving it to a nap's length from now if it was due sooner:
+ * later, never earlier), and elsewhere only relaxes.
  */
 int arch_tick_start(unsigned int period_us, void (*fn)(void));
 /* arch_tick_stop() - interrupts masked again and the tick off, nothing left pending. */

@@ -23,8 +23,9 @@ import subprocess
 
 PERCPU = "percpu-counter,percpu-identity,percpu-ops,percpu-irq,smp-lock,smp-barrier"
 HIGH = 0x80400000
-# percpu-irq is left out at 64 CPUs, as in runner.py's smp64 cases
-PERCPU64 = PERCPU.replace("percpu-irq,", "")
+# the 64-CPU set is the whole set: percpu-irq, once left out for a livelock in the tick's
+# interrupt path, runs there again (docs/architecture.md, Interrupts)
+PERCPU64 = PERCPU
 STACKS = (("bookworm", ""), ("current", "@current"))
 VF2_BOOT = os.path.join("build", "riscv64-visionfive2", "boot")
 
@@ -88,7 +89,8 @@ def cases(r):
                   append="run=lse-patch," + PERCPU64 if cpu == "max" else "run=" + PERCPU64),
                 expect=[rf"Entry: EL{el}, boot CPU hwid 0x0", atomics,
                         r"smp: idle CPUs wait with GICv3 at 0x8000000", brought(4, 64),
-                        r"run: percpu-ops: PASS", r"run: smp-barrier: PASS"]
+                        r"run: percpu-ops: PASS", r"run: percpu-irq: PASS",
+                        r"run: smp-barrier: PASS"]
                 + ([r"run: lse-patch: PASS"] if cpu == "max" else []),
                 timeout=120))
     return out
