@@ -30,10 +30,10 @@ import qemu  # noqa: E402
 from bench_report import Platform, markdown, print_platform, print_targets  # noqa: E402
 
 OUTDIR = os.path.join("build", "bench")
-# bench.py's part of docs/benchmarks.md: the title markdown() writes first, then the sections
-# it and bench_vm.py write (platform titles are "Host" and "QEMU <arch> ...")
+# bench.py's part of docs/benchmarks.md: the title markdown() writes first, then its sections
+# (platform titles are "Host" and "QEMU <arch> ..."); bench_vm.py's section is replaced apart
 TITLE = "# Per-CPU allocator benchmarks"
-OWNED = ("## Method", "## Targets (issue 4)", "## Host", "## QEMU ", "## Virtual memory (issue 5)")
+OWNED = ("## Method", "## Targets (issue 4)", "## Host", "## QEMU ")
 
 
 # ---- running ---------------------------------------------------------------------------
@@ -191,16 +191,18 @@ def main():
     print_targets(plats)
     host_cmd = " ".join([args.host_tool, "-r", "build/bench/host.txt"] + args.host_args.split())
     text = markdown(plats, host_cmd, started)
+    vm_md = None
     if not args.no_qemu and not args.no_vm:
         import bench_vm
         print("== QEMU: boot time and km/vm stress ==", flush=True)
         vm_text, vm_md = bench_vm.run(args.arch or ["arm64", "riscv64"], args.jobs)
         print(vm_text)
-        text += "\n" + vm_md
     os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-    # bench.py's part is the head of the file; the sections bench_stacks.py and
-    # bench_hotplug.py write (also alone) are kept, the first one replaced when it runs here
+    # bench.py's part is the head of the file; the other sections (bench_vm.py's,
+    # bench_stacks.py's, bench_hotplug.py's) are kept, and replaced by the ones run here
     bench_doc.replace_section(args.out, text, TITLE, OWNED, first=True)
+    if vm_md is not None:
+        bench_doc.replace_section(args.out, vm_md, bench_vm.TITLE)
     if not args.no_qemu and not args.no_stacks:
         import bench_stacks
         st_text, st_md = bench_stacks.run()
