@@ -59,10 +59,16 @@ static int start(unsigned int cpu, const char **why)
 	return 0;
 }
 
-static void down_ipi(void *info)
+static void go_down(void *info)
 {
 	(void)info;
 	cpuhp_ap_down(smp_processor_id());
+}
+
+/* the request to go down: never inside a nested queue run (see kernel/smp_call.c) */
+static void down_ipi(void *info)
+{
+	smp_call_outermost(go_down, info);
 }
 
 static int request_down(unsigned int cpu)

@@ -105,6 +105,14 @@ void smp_call_cpu_open(unsigned int cpu);
  * Returns how many calls it ran.
  */
 unsigned int smp_call_cpu_close(void);
+/*
+ * smp_call_outermost() - from a call: run @fn(@info) as soon as no queue run of this CPU is
+ * left on its stack. In the outermost run (or outside any) it runs now and 0 is returned;
+ * in a nested run (a masked waiter running its queue) it is recorded, 1 is returned, and the
+ * outermost run calls it when its own list is done. One may be pending per CPU: -EBUSY.
+ * For calls that end the CPU (the hotplug down request), so that no call is dropped.
+ */
+int smp_call_outermost(smp_call_func_t fn, void *info);
 /* smp_call_cpu_shut() - offline @cpu's queue closed again (its start failed). */
 void smp_call_cpu_shut(unsigned int cpu);
 /* smp_call_count() - calls @cpu has run from its queue since boot. */
