@@ -98,8 +98,8 @@ static int run_on(unsigned int cpu, cpuhp_cb_t fn)
 
 static void dying(unsigned int cpu)
 {
+	(void)cpu;
 	smp_call_cpu_close();
-	smp_run_abandon(cpu);
 }
 
 static void revive(unsigned int cpu)
@@ -107,9 +107,10 @@ static void revive(unsigned int cpu)
 	smp_call_cpu_open(cpu);
 }
 
+/* its thread work is abandoned only now: a down rolled back after dying() resumes it */
 static void die(unsigned int cpu)
 {
-	(void)cpu;
+	smp_run_abandon(cpu);
 	arch_cpu_die();
 }
 

@@ -452,6 +452,9 @@ static int hotplug_run(void)
 		t1 = now_us();
 		if (cpu_online(cpu))
 			err |= test_fail("CPU%u still online after cpu_down", cpu);
+		if (!no_workers && __atomic_load_n(&worker_done[cpu], __ATOMIC_ACQUIRE) != -1)
+			err |= test_fail("CPU%u's worker not reported abandoned (done %d)", cpu,
+					 worker_done[cpu]);
 		err |= new_alloc();
 		t2 = now_us();
 		err |= expect(cpu_up(cpu), 0, "cpu_up", cpu);
