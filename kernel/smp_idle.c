@@ -13,6 +13,7 @@
 #include <pcpurt/arch.h>
 #include <pcpurt/errno.h>
 #include <pcpurt/percpu.h>
+#include <pcpurt/printk.h>
 
 struct cpu_work {
 	int (*fn)(void);
@@ -37,6 +38,7 @@ static bool run_slot(unsigned int cpu)
 	int (*fn)(void) = __atomic_load_n(&w->fn, __ATOMIC_ACQUIRE);
 	int *result, *done, rc;
 	unsigned int poster;
+	unsigned long flags;
 
 	if (!fn)
 		return false;
@@ -44,11 +46,14 @@ static bool run_slot(unsigned int cpu)
 	done = w->done;
 	poster = w->poster;
 	rc = fn();
+	/* masked: a request to go down finds the work either finished or still to abandon */
+	flags = arch_local_irq_save();
 	if (result)
 		*result = rc;
 	__atomic_store_n(&w->fn, NULL, __ATOMIC_RELEASE);
 	if (done)
 		__atomic_store_n(done, 1, __ATOMIC_RELEASE);
+	arch_local_irq_restore(flags);
 	arch_cpu_kick((int)poster);
 	return true;
 }
@@ -92,7 +97,15 @@ int smp_run_on(unsigned int cpu, int (*fn)(void), int *result, int *done)
 
 void smp_run_abandon(unsigned int cpu)
 {
-	__atomic_store_n(&slots[cpu].fn, NULL, __ATOMIC_RELEASE);
+	struct cpu_work *w = &slots[cpu];
+
+	if (!__atomic_exchange_n(&w->fn, NULL, __ATOMIC_ACQ_REL))
+		return;
+	if (w->result)
+		*w->result = -ENXIO;
+	if (w->done)
+		__atomic_store_n(w->done, -1, __ATOMIC_RELEASE);
+	arch_cpu_kick((int)w->poster);
 }
 
 int smp_call_all(int (*fn)(void), int *results)
@@ -119,9 +132,14 @@ int smp_call_all(int (*fn)(void), int *results)
 		if (!all)
 			arch_cpu_idle_wait();
 	} while (!all);
-	if (results)
-		for_each_cpu(cpu, &ran)
+	for_each_cpu(cpu, &ran) {
+		if (done[cpu] < 0) {	/* it went down meanwhile: its part did not finish */
+			printk("smp: CPU%u went down during the run: its part abandoned\n", cpu);
+			failed++;
+		} else if (results) {
 			failed += results[cpu] != 0;
+		}
+	}
 	return failed;
 }
 
