@@ -27,6 +27,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_doc  # noqa: E402
 import qemu  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -188,23 +189,6 @@ def arch_table(arch, lx, pc):
     return rows, verdict
 
 
-def replace_section(path, md):
-    """Puts `md` in place of the file's section titled TITLE (or at its end)."""
-    try:
-        with open(path) as f:
-            old = f.read()
-    except FileNotFoundError:
-        old = ""
-    start = old.find(TITLE)
-    if start < 0:
-        new = old.rstrip("\n") + ("\n\n" if old else "") + md
-    else:
-        nxt = old.find("\n## ", start + len(TITLE))
-        new = old[:start] + md + (old[nxt:] if nxt >= 0 else "")
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--arch", action="append", choices=["arm64", "riscv64"])
@@ -260,7 +244,7 @@ def main():
         pass
     print("\n".join(text))
     if not a.no_write:
-        replace_section(a.out, "\n".join(doc) + "\n")
+        bench_doc.replace_section(a.out, "\n".join(doc) + "\n", TITLE)
         print(f"bench-hotplug: wrote its section of {a.out}")
     return 1 if failed else 0
 

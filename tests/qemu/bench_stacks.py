@@ -19,6 +19,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_doc  # noqa: E402
 import qemu  # noqa: E402
 
 ONLINE = re.compile(r"^smp: all online (\d+) us after reset", re.M)
@@ -101,23 +102,6 @@ def run(reps=3):
     return "\n=== boot time on both stacks ===\n" + text, md
 
 
-def replace_section(path, md):
-    """Puts `md` in place of the file's section with the same title (or at its end)."""
-    try:
-        with open(path) as f:
-            old = f.read()
-    except FileNotFoundError:
-        old = ""
-    start = old.find(TITLE)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + md
-    else:
-        nxt = old.find("\n## ", start + len(TITLE))
-        new = old[:start] + md + (old[nxt:] if nxt >= 0 else "")
-    with open(path, "w") as f:
-        f.write(new)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reps", type=int, default=3)
@@ -127,7 +111,7 @@ def main():
     text, md = run(args.reps)
     print(text)
     if not args.no_write:
-        replace_section(args.out, md)
+        bench_doc.replace_section(args.out, md, TITLE)
         print(f"bench_stacks: wrote its section of {args.out}")
     return 0
 

@@ -17,6 +17,7 @@ BROUGHT = re.compile(r"^smp: Brought up (\d+) nodes?, (\d+) CPUs?", re.M)
 STRESS_ROW = re.compile(r"^run: percpu-stress:\s+\d+\s+\d+\s+\S+\s+ok\s+(\d+) allocs, (\d+) frees",
                         re.M)
 STRESS_TIME = re.compile(r"^run: percpu-stress: PASS \((\d+) us\)", re.M)
+TITLE = "## Virtual memory (issue 5)"
 
 
 def boot_case(arch, cpus, nodes, fc):
@@ -75,7 +76,7 @@ def run(arches, jobs):
     text = ("\n=== boot time (MMU on, per-CPU areas ready) ===\n" + txt(head, rows) +
             "\n\n=== percpu-stress, 4 CPUs in 2 nodes: km against vm chunks ===\n" +
             txt(shead, srows))
-    mdtext = ("## Virtual memory (issue 5)\n\n"
+    mdtext = (f"{TITLE}\n\n"
               "Boot time from reset to all CPUs online with the MMU on and the per-CPU areas "
               "ready, as the runtime prints it (`smp: all online N us after reset`; firmware "
               "included: OpenSBI on riscv64, nothing on arm64 QEMU virt). OpenSBI 1.1 serves "
