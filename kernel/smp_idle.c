@@ -8,11 +8,16 @@
  * (interrupts masked), which is how calls reach an idle CPU on a machine whose IPI is not
  * an interrupt (the Pi 3's WFE/SEV). Work posted to its slot runs in thread context with
  * interrupts on; the poster is kicked when it returns.
+ *
+ * The barrier counts the CPUs that run the current smp_call_all() work (its members), not
+ * the online CPUs at the time of each arrival: a CPU that comes online meanwhile, or one
+ * whose slot could not take the work, is not waited for.
  */
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
 #include <pcpurt/errno.h>
 #include <pcpurt/percpu.h>
+#include <pcpurt/printk.h>
 
 struct cpu_work {
 	int (*fn)(void);
@@ -23,10 +28,17 @@ struct cpu_work {
 
 static struct cpu_work slots[NR_CPUS];
 
+/* a claimed slot: work is on its way, not to be run yet */
+static int slot_claimed(void)
+{
+	return 0;
+}
+
 static struct {
-	volatile unsigned int count;
-	volatile unsigned int sense;
-} bar;
+	unsigned int count;	/* arrivals in this round */
+	unsigned int sense;	/* flipped by the last arrival of each round */
+	unsigned int members;	/* CPUs running the current smp_call_all() work */
+} bar = { .members = 1 };
 
 DEFINE_PER_CPU(unsigned long, idle_wakeups);
 
@@ -38,7 +50,7 @@ static bool run_slot(unsigned int cpu)
 	int *result, *done, rc;
 	unsigned int poster;
 
-	if (!fn)
+	if (!fn || fn == slot_claimed)
 		return false;
 	result = w->result;
 	done = w->done;
@@ -95,6 +107,19 @@ void smp_run_abandon(unsigned int cpu)
 	__atomic_store_n(&slots[cpu].fn, NULL, __ATOMIC_RELEASE);
 }
 
+/* claim_slot() - @cpu's slot held for work to come (0), or -EBUSY. */
+static int claim_slot(unsigned int cpu)
+{
+	int (*none)(void) = NULL;
+
+	return __atomic_compare_exchange_n(&slots[cpu].fn, &none, slot_claimed, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) ? 0 : -EBUSY;
+}
+
+/*
+ * smp_call_all() claims every online CPU's slot first, so that the barrier's member count is
+ * known before any member runs; a CPU whose slot is busy is reported and left out.
+ */
 int smp_call_all(int (*fn)(void), int *results)
 {
 	static int done[NR_CPUS];
@@ -103,9 +128,27 @@ int smp_call_all(int (*fn)(void), int *results)
 	bool all;
 
 	cpumask_clear(&ran);
-	for_each_online_cpu(cpu)
-		if (cpu != me && !smp_run_on(cpu, fn, results ? &results[cpu] : NULL, &done[cpu]))
-			cpumask_set_cpu(cpu, &ran);
+	for_each_online_cpu(cpu) {
+		if (cpu == me)
+			continue;
+		if (claim_slot(cpu)) {
+			printk("smp: CPU%u is busy with other work: left out of this run\n", cpu);
+			failed++;
+			continue;
+		}
+		cpumask_set_cpu(cpu, &ran);
+	}
+	__atomic_store_n(&bar.members, cpumask_weight(&ran) + 1, __ATOMIC_RELAXED);
+	for_each_cpu(cpu, &ran) {
+		struct cpu_work *w = &slots[cpu];
+
+		w->result = results ? &results[cpu] : NULL;
+		w->done = &done[cpu];
+		w->poster = me;
+		done[cpu] = 0;
+		__atomic_store_n(&w->fn, fn, __ATOMIC_RELEASE);	/* publishes the above */
+		arch_cpu_kick((int)cpu);
+	}
 	if (results)
 		results[me] = fn();
 	else
@@ -125,12 +168,23 @@ int smp_call_all(int (*fn)(void), int *results)
 	return failed;
 }
 
+unsigned int smp_barrier_members(void)
+{
+	return __atomic_load_n(&bar.members, __ATOMIC_RELAXED);
+}
+
+/*
+ * The count is back at 0 before the sense flips (the release orders them), so a CPU that
+ * leaves and arrives at the next round at once counts there. Waiters sleep until an IPI
+ * (the last arrival kicks every CPU after the flip) and look at the sense after each.
+ */
 void smp_barrier(void)
 {
 	unsigned int sense = __atomic_load_n(&bar.sense, __ATOMIC_ACQUIRE);
+	unsigned int members = __atomic_load_n(&bar.members, __ATOMIC_RELAXED);
 
-	if (__atomic_add_fetch(&bar.count, 1, __ATOMIC_ACQ_REL) == num_online_cpus()) {
-		bar.count = 0;
+	if (__atomic_add_fetch(&bar.count, 1, __ATOMIC_ACQ_REL) == members) {
+		__atomic_store_n(&bar.count, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&bar.sense, !sense, __ATOMIC_RELEASE);
 		arch_cpu_kick(-1);
 		return;

@@ -110,8 +110,12 @@ void smp_call_cpu_shut(unsigned int cpu);
 /* smp_call_count() - calls @cpu has run from its queue since boot. */
 unsigned long smp_call_count(unsigned int cpu);
 
-/* smp_barrier() - every online CPU waits here until all have arrived. */
+/*
+ * smp_barrier() - every CPU running the current smp_call_all() work waits here until all
+ * have arrived (smp_barrier_members() of them: the online CPUs when the work was posted).
+ */
 void smp_barrier(void);
+unsigned int smp_barrier_members(void);
 
 /* smp_secondary_idle() - the idle loop (calls, posted work, WFI); never returns. */
 void smp_secondary_idle(unsigned int cpu) __noreturn;

@@ -285,6 +285,20 @@ def smp_cases():
                                                 append="smp_test_silent=2 run=" + PERCPU),
                         expect=[r"CPU2: failed to come online \(no sign of life within \d+ ms\)",
                                 brought(2, 3), r"smp: online CPUs 0-1,3 "]))
+        # CPU2 arrives only after bring-up gave up on it: it must park, not come online
+        # behind the run's back (an all-CPU run and its barrier would then wait for it)
+        out.append(Case(f"{arch}-cpu-late", B(arch, smp=4, append="smp_test_late=2 run=" + PERCPU),
+                        expect=[r"CPU2: failed to come online \(no sign of life within \d+ ms\)",
+                                r"CPU2: arrived after bring-up gave up on it: parked",
+                                brought(1, 3), r"smp: online CPUs 0-1,3 ",
+                                r"run: smp-barrier: PASS"]))
+        # the barrier many times over at 16 CPUs, each round checked (an smp-barrier once hung
+        # on QEMU 10 after percpu-irq); percpu-irq first leaves the CPUs as the runs do
+        out.append(Case(f"{arch}-barrier-stress",
+                        B(arch, smp=16, append="smp_barrier_rounds=2000 "
+                          "run=percpu-irq,smp-barrier,smp-barrier"),
+                        expect=[r"2000 barrier rounds", r"run: smp-barrier: PASS"],
+                        timeout=180))
     out.append(Case("arm64-smp512", B("arm64", smp=512, nodes=4, mem_mb=4096,
                                       append="run=percpu-counter,percpu-identity"),
                     expect=[brought(4, 512), r"pcpu-alloc: \[3\] 384 "], timeout=300,
