@@ -310,7 +310,12 @@ def smp_cases():
                     expect=[r"CPU128: failed to come online \(SBI: invalid parameter",
                             brought(4, 128), r"pcpu-alloc: \[3\] 384 "],
                     # OpenSBI 1.1's cold boot shares 2 host cores with 511 spinning harts:
-                    # 50 s to over 200 s before its banner were seen on the same machine
+                    # 50 s to over 200 s before its banner were seen on the same machine, and
+                    # once (2026-12-07, about 7 other QEMU runs on the 2 cores) no output at
+                    # all in 480 s, the same image passing alone in 83 s: firmware starved
+                    # before pcpurt's first instruction (no pcpurt line, nor OpenSBI's banner),
+                    # not a pcpurt hang. alone= keeps this runner's other cases off; it cannot
+                    # keep other processes off the host
                     timeout=480, alone=True))
     out.append(Case("riscv64-boot-hart-not-0", B("riscv64", smp=4, append="run=dt," + PERCPU),
                     prepare=disable_hart0,
