@@ -59,10 +59,16 @@ static int start(unsigned int cpu, const char **why)
 	return 0;
 }
 
-static void down_ipi(void *info)
+static void go_down(void *info)
 {
 	(void)info;
 	cpuhp_ap_down(smp_processor_id());
+}
+
+/* the request to go down: never inside a nested queue run (see kernel/smp_call.c) */
+static void down_ipi(void *info)
+{
+	smp_call_outermost(go_down, info);
 }
 
 static int request_down(unsigned int cpu)
@@ -92,8 +98,8 @@ static int run_on(unsigned int cpu, cpuhp_cb_t fn)
 
 static void dying(unsigned int cpu)
 {
+	(void)cpu;
 	smp_call_cpu_close();
-	smp_run_abandon(cpu);
 }
 
 static void revive(unsigned int cpu)
@@ -101,9 +107,10 @@ static void revive(unsigned int cpu)
 	smp_call_cpu_open(cpu);
 }
 
+/* its thread work is abandoned only now: a down rolled back after dying() resumes it */
 static void die(unsigned int cpu)
 {
-	(void)cpu;
+	smp_run_abandon(cpu);
 	arch_cpu_die();
 }
 

@@ -12,6 +12,15 @@
  * CPU going down runs what is queued and closes its queue in one step (a swap that must
  * find the queue empty), so a call is either run or refused, never dropped.
  *
+ * Nesting: a call that waits for another CPU with interrupts masked runs its own queue
+ * meanwhile (csd_wait()), so queue runs nest on one CPU. A CPU must never die inside a nested
+ * run: the outer run's remaining calls (and the outer call itself, half done, its caller
+ * perhaps waiting) would be lost. So each queue counts its runs in progress (depth), and a
+ * call that ends this CPU (the hotplug down request) goes through smp_call_outermost(): in a
+ * nested run it is only recorded, and the outermost run calls it once its own list is done,
+ * as a call of its own. When the CPU then dies, no run is left on its stack; the dying path
+ * (smp_call_cpu_close()) runs whatever is queued or detached and closes the queue.
+ *
  * Storage for calls the caller does not wait for: each calling CPU has one
  * call_single_data per target (allocated on its first call, from its memory node), reused
  * once the previous call through it was taken; a call that is waited for lives on the
@@ -32,6 +41,9 @@ static struct call_queue {
 	struct call_single_data *head;
 	struct call_single_data *rest;	/* taken off the queue, not run yet (oldest first) */
 	unsigned long ran;		/* calls run from this queue */
+	unsigned int depth;		/* queue runs in progress on this CPU (nested runs) */
+	smp_call_func_t later;		/* smp_call_outermost() deferred from a nested run */
+	void *later_info;
 } __aligned(64) queues[NR_CPUS];
 
 static struct call_single_data *cfd[NR_CPUS];	/* per caller: one per target CPU */
@@ -47,6 +59,12 @@ void smp_call_init(void)
 
 void smp_call_cpu_open(unsigned int cpu)
 {
+	if (cpu != smp_processor_id()) {
+		/* a CPU about to start: the runs it died in are gone with its old stack */
+		queues[cpu].depth = 0;
+		queues[cpu].rest = NULL;
+		queues[cpu].later = NULL;
+	}
 	__atomic_store_n(&queues[cpu].head, NULL, __ATOMIC_RELEASE);
 }
 
@@ -85,6 +103,7 @@ static unsigned int run_fifo(struct call_queue *q, struct call_single_data *fifo
 	struct call_single_data *outer = q->rest;
 	unsigned int n = 0;
 
+	q->depth++;
 	while (fifo) {
 		smp_call_func_t func = fifo->func;
 		void *info = fifo->info;
@@ -101,6 +120,7 @@ static unsigned int run_fifo(struct call_queue *q, struct call_single_data *fifo
 		fifo = q->rest;
 	}
 	q->rest = outer;
+	q->depth--;
 	return n;
 }
 
@@ -118,6 +138,37 @@ static unsigned int run_list(struct call_queue *q, struct call_single_data *list
 	return run_fifo(q, fifo);
 }
 
+/*
+ * run_later() - in the outermost run, once its list is done: the call a nested run deferred
+ * (smp_call_outermost()), run as a call of its own (depth 1, nothing detached around it).
+ */
+static void run_later(struct call_queue *q)
+{
+	smp_call_func_t fn = q->later;
+
+	if (!fn)
+		return;
+	q->later = NULL;
+	q->depth++;
+	fn(q->later_info);
+	q->depth--;
+}
+
+int smp_call_outermost(smp_call_func_t fn, void *info)
+{
+	struct call_queue *q = &queues[smp_processor_id()];
+
+	if (q->depth <= 1) {
+		fn(info);
+		return 0;
+	}
+	if (q->later)
+		return -EBUSY;
+	q->later = fn;
+	q->later_info = info;
+	return 1;
+}
+
 /* flush_queue() - run this CPU's pending calls (interrupts masked); how many ran. */
 static unsigned int flush_queue(unsigned int cpu)
 {
@@ -131,6 +182,8 @@ static unsigned int flush_queue(unsigned int cpu)
 					      __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
 	n = run_list(&queues[cpu], list);
 	__atomic_fetch_add(&queues[cpu].ran, n, __ATOMIC_RELAXED);
+	if (!queues[cpu].depth)
+		run_later(&queues[cpu]);
 	return n;
 }
 

@@ -49,6 +49,7 @@ static bool run_slot(unsigned int cpu)
 	int (*fn)(void) = __atomic_load_n(&w->fn, __ATOMIC_ACQUIRE);
 	int *result, *done, rc;
 	unsigned int poster;
+	unsigned long flags;
 
 	if (!fn || fn == slot_claimed)
 		return false;
@@ -56,11 +57,14 @@ static bool run_slot(unsigned int cpu)
 	done = w->done;
 	poster = w->poster;
 	rc = fn();
+	/* masked: a request to go down finds the work either finished or still to abandon */
+	flags = arch_local_irq_save();
 	if (result)
 		*result = rc;
 	__atomic_store_n(&w->fn, NULL, __ATOMIC_RELEASE);
 	if (done)
 		__atomic_store_n(done, 1, __ATOMIC_RELEASE);
+	arch_local_irq_restore(flags);
 	arch_cpu_kick((int)poster);
 	return true;
 }
@@ -104,7 +108,16 @@ int smp_run_on(unsigned int cpu, int (*fn)(void), int *result, int *done)
 
 void smp_run_abandon(unsigned int cpu)
 {
-	__atomic_store_n(&slots[cpu].fn, NULL, __ATOMIC_RELEASE);
+	struct cpu_work *w = &slots[cpu];
+	int (*fn)(void) = __atomic_exchange_n(&w->fn, NULL, __ATOMIC_ACQ_REL);
+
+	if (!fn || fn == slot_claimed)	/* claimed: smp_call_all() finds it gone */
+		return;
+	if (w->result)
+		*w->result = -ENXIO;
+	if (w->done)
+		__atomic_store_n(w->done, -1, __ATOMIC_RELEASE);
+	arch_cpu_kick((int)w->poster);
 }
 
 /* claim_slot() - @cpu's slot held for work to come (0), or -EBUSY. */
@@ -141,13 +154,18 @@ int smp_call_all(int (*fn)(void), int *results)
 	__atomic_store_n(&bar.members, cpumask_weight(&ran) + 1, __ATOMIC_RELAXED);
 	for_each_cpu(cpu, &ran) {
 		struct cpu_work *w = &slots[cpu];
+		int (*claimed)(void) = slot_claimed;
 
 		w->result = results ? &results[cpu] : NULL;
 		w->done = &done[cpu];
 		w->poster = me;
 		done[cpu] = 0;
-		__atomic_store_n(&w->fn, fn, __ATOMIC_RELEASE);	/* publishes the above */
-		arch_cpu_kick((int)cpu);
+		/* publishes the above; fails when the CPU went down since the claim */
+		if (__atomic_compare_exchange_n(&w->fn, &claimed, fn, false, __ATOMIC_RELEASE,
+						__ATOMIC_RELAXED))
+			arch_cpu_kick((int)cpu);
+		else
+			done[cpu] = -1;
 	}
 	if (results)
 		results[me] = fn();
@@ -162,9 +180,14 @@ int smp_call_all(int (*fn)(void), int *results)
 		if (!all)
 			arch_cpu_idle_wait();
 	} while (!all);
-	if (results)
-		for_each_cpu(cpu, &ran)
+	for_each_cpu(cpu, &ran) {
+		if (done[cpu] < 0) {	/* it went down meanwhile: its part did not finish */
+			printk("smp: CPU%u went down during the run: its part abandoned\n", cpu);
+			failed++;
+		} else if (results) {
 			failed += results[cpu] != 0;
+		}
+	}
 	return failed;
 }
 

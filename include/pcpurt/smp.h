@@ -43,7 +43,9 @@ void smp_bring_up(void);
 
 /*
  * smp_call_all() - run @fn on every online CPU at once, in thread context with interrupts
- * on (each other CPU runs it from its idle loop); returns the number that failed.
+ * on (each other CPU runs it from its idle loop); returns the number that failed. A CPU that
+ * goes down meanwhile counts as failed (said in one line): the call returns, never hangs.
+ * CPUs that come up meanwhile do not take part.
  */
 int smp_call_all(int (*fn)(void), int *results);
 
@@ -54,8 +56,8 @@ int smp_call_all(int (*fn)(void), int *results);
  */
 int smp_run_on(unsigned int cpu, int (*fn)(void), int *result, int *done);
 /*
- * smp_run_abandon() - @cpu, going down, drops the work it was running: its slot is free for
- * its next start (the poster's done flag is never set).
+ * smp_run_abandon() - @cpu, dying, drops the work posted to it or running on it: its slot is
+ * free for its next start, the poster's *result is -ENXIO and its *done -1, and it is kicked.
  */
 void smp_run_abandon(unsigned int cpu);
 
@@ -105,6 +107,14 @@ void smp_call_cpu_open(unsigned int cpu);
  * Returns how many calls it ran.
  */
 unsigned int smp_call_cpu_close(void);
+/*
+ * smp_call_outermost() - from a call: run @fn(@info) as soon as no queue run of this CPU is
+ * left on its stack. In the outermost run (or outside any) it runs now and 0 is returned;
+ * in a nested run (a masked waiter running its queue) it is recorded, 1 is returned, and the
+ * outermost run calls it when its own list is done. One may be pending per CPU: -EBUSY.
+ * For calls that end the CPU (the hotplug down request), so that no call is dropped.
+ */
+int smp_call_outermost(smp_call_func_t fn, void *info);
 /* smp_call_cpu_shut() - offline @cpu's queue closed again (its start failed). */
 void smp_call_cpu_shut(unsigned int cpu);
 /* smp_call_count() - calls @cpu has run from its queue since boot. */
@@ -112,7 +122,9 @@ unsigned long smp_call_count(unsigned int cpu);
 
 /*
  * smp_barrier() - every CPU running the current smp_call_all() work waits here until all
- * have arrived (smp_barrier_members() of them: the online CPUs when the work was posted).
+ * have arrived (smp_barrier_members() of them: the online CPUs when the work was posted, so
+ * a CPU coming online meanwhile is not waited for). A CPU that goes down inside leaves the
+ * others waiting: not for runs that take CPUs down or up.
  */
 void smp_barrier(void);
 unsigned int smp_barrier_members(void);

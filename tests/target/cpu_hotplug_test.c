@@ -247,6 +247,83 @@ static int bad_inputs(unsigned int me, unsigned int victim)
 	return err;
 }
 
+/*
+ * A down request in a nested queue run: on the victim, call A waits (interrupts masked, as
+ * in its IPI) for call C on a helper CPU, running its own queue meanwhile; B and the down
+ * request land in those nested runs (C holds A until the victim's queue counted the run
+ * that took the request). The victim must finish A and run every call once before it dies.
+ */
+static volatile unsigned int nd_a, nd_b, nd_c, nd_a_cpu, nd_b_cpu, nd_victim;
+static volatile unsigned long nd_release_at;	/* C returns once the victim ran this many */
+
+static void nd_call_c(void *info)
+{
+	uint64_t t0 = now_us();
+
+	(void)info;
+	nd_c++;
+	while (smp_call_count(nd_victim) < __atomic_load_n(&nd_release_at, __ATOMIC_ACQUIRE) &&
+	       now_us() - t0 < 2000000)
+		arch_cpu_relax();
+}
+
+static void nd_call_a(void *info)
+{
+	int *helper = info;
+
+	if (smp_call_function_single(*helper, nd_call_c, NULL, 1))
+		test_fail("nested down: call to helper CPU%d refused", *helper);
+	nd_a_cpu = smp_processor_id();
+	nd_a++;
+}
+
+static void nd_call_b(void *info)
+{
+	(void)info;
+	nd_b_cpu = smp_processor_id();
+	nd_b++;
+}
+
+static int nested_down(unsigned int me, unsigned int victim)
+{
+	static int helper;
+	unsigned long base = smp_call_count(victim);
+	unsigned int cpu;
+	uint64_t t0;
+	int err = 0;
+
+	helper = -1;
+	for_each_online_cpu(cpu)
+		if (cpu != me && cpu != victim)
+			helper = (int)cpu;
+	if (helper < 0) {
+		printk("run: cpu-hotplug: nested down skipped: needs 3 online CPUs\n");
+		return 0;
+	}
+	nd_a = nd_b = nd_c = 0;
+	nd_a_cpu = nd_b_cpu = NR_CPUS;
+	nd_victim = victim;
+	nd_release_at = ~0UL;
+	err |= expect(smp_call_function_single((int)victim, nd_call_a, &helper, 0), 0,
+		      "nested down: call A to", victim);
+	for (t0 = now_us(); !nd_c && now_us() - t0 < 1000000;)
+		arch_cpu_relax();
+	err |= expect(smp_call_function_single((int)victim, nd_call_b, NULL, 0), 0,
+		      "nested down: call B to", victim);
+	/* B ran in a nested run (counted): the next nested run is the one with the request */
+	for (t0 = now_us(); smp_call_count(victim) < base + 1 && now_us() - t0 < 1000000;)
+		arch_cpu_relax();
+	__atomic_store_n(&nd_release_at, base + 2, __ATOMIC_RELEASE);
+	err |= expect(cpu_down(victim), 0, "nested down: cpu_down", victim);
+	printk("run: cpu-hotplug: nested down of CPU%u: A %u B %u C %u (helper CPU%d)\n",
+	       victim, nd_a, nd_b, nd_c, helper);
+	if (nd_a != 1 || nd_b != 1 || nd_c != 1 || nd_a_cpu != victim || nd_b_cpu != victim)
+		err |= test_fail("nested down: calls ran A %u B %u C %u times, want once each",
+				 nd_a, nd_b, nd_c);
+	err |= expect(cpu_up(victim), 0, "nested down: cpu_up", victim);
+	return err;
+}
+
 static void sort32(uint32_t *v, unsigned int n)
 {
 	unsigned int i, j;
@@ -432,6 +509,7 @@ static int hotplug_run(void)
 	err |= new_alloc();
 	err |= start_held_back();
 	err |= bad_inputs(me, victim);
+	err |= nested_down(me, victim);
 	start_workers(me);
 	/* each worker's first walk under the read lock before the first cpu_down (max 1 s) */
 	for (i = 0; !no_workers && i < 20000 &&
@@ -452,6 +530,9 @@ static int hotplug_run(void)
 		t1 = now_us();
 		if (cpu_online(cpu))
 			err |= test_fail("CPU%u still online after cpu_down", cpu);
+		if (!no_workers && __atomic_load_n(&worker_done[cpu], __ATOMIC_ACQUIRE) != -1)
+			err |= test_fail("CPU%u's worker not reported abandoned (done %d)", cpu,
+					 worker_done[cpu]);
 		err |= new_alloc();
 		t2 = now_us();
 		err |= expect(cpu_up(cpu), 0, "cpu_up", cpu);
