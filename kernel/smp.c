@@ -19,7 +19,7 @@
 
 #define SECONDARY_STACK_SIZE	(16 * 1024)
 #define ONLINE_TIMEOUT_MS	5000	/* Linux's arm64 __cpu_up() waits as long */
-#define ONLINE_STEP_CAP_MS	20	/* at most this much of one wait step counts (see wait_online) */
+#define ONLINE_STEP_CAP_MS	20	/* of one wait step at most this counts (wait_online) */
 
 /* a started CPU's claim on its place: the boot CPU gives up on it or it arrives, not both */
 enum { BOOT_NONE, BOOT_WAITING, BOOT_ARRIVED, BOOT_ABANDONED };
@@ -184,7 +184,7 @@ static unsigned int wait_online(struct cpumask *pending)
 				failed++;
 			}
 			seen = progress(pending);
-			waited = 0;	/* those that arrived meanwhile get a bound of their own */
+			waited = 0;	/* those that arrived get a bound of their own */
 		}
 		/* a short sleep, not a spin: under an emulator the starting CPUs need the host */
 		arch_cpu_nap();
