@@ -19,6 +19,11 @@
 
 #define SECONDARY_STACK_SIZE	(16 * 1024)
 #define ONLINE_TIMEOUT_MS	5000	/* Linux's arm64 __cpu_up() waits as long */
+#define ONLINE_STEP_CAP_MS	20	/* of one wait step at most this counts (wait_online) */
+
+/* a started CPU's claim on its place: the boot CPU gives up on it or it arrives, not both */
+enum { BOOT_NONE, BOOT_WAITING, BOOT_ARRIVED, BOOT_ABANDONED };
+static unsigned char boot_claim[NR_CPUS];
 
 struct cpu_map cpu_map;
 struct secondary_boot secondary_boot;
@@ -27,6 +32,7 @@ DEFINE_PER_CPU_READ_MOSTLY(unsigned int, cpu_number);
 static bool secondaries_started, bring_up_done;
 static unsigned int max_cpus = NR_CPUS;
 static unsigned int silent_cpu;	/* test hook: this CPU is started without boot data */
+static unsigned int late_cpu;	/* test hook: this CPU arrives once it was given up on */
 
 /* smp_test_silent=N starts CPU N with no stack: it parks, which tests the timeout path. */
 static int set_silent(const char *v)
@@ -37,6 +43,16 @@ static int set_silent(const char *v)
 	return end == v || *end ? -1 : 0;
 }
 DEFINE_BOOT_PARAM("smp_test_silent", set_silent);
+
+/* smp_test_late=N: CPU N waits until bring-up gave up on it, then arrives (and must park). */
+static int set_late(const char *v)
+{
+	char *end;
+
+	late_cpu = strtoul(v, &end, 10);
+	return end == v || *end ? -1 : 0;
+}
+DEFINE_BOOT_PARAM("smp_test_late", set_late);
 
 static int set_maxcpus(const char *v)
 {
@@ -109,39 +125,70 @@ void smp_init_cpus(const struct dt_info *dt, uint64_t boot_hwid)
 	cpumask_set_cpu(0, &cpu_online_mask);
 }
 
+/* give_up() - true when @cpu had not arrived and now never joins; false: it is arriving. */
+static bool give_up(unsigned int cpu)
+{
+	unsigned char want = BOOT_WAITING;
+
+	return __atomic_compare_exchange_n(&boot_claim[cpu], &want, BOOT_ABANDONED, false,
+					   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* progress() - signs of life in @pending: each CPU that arrived, and each that is online. */
+static unsigned int progress(const struct cpumask *pending)
+{
+	unsigned int cpu, n = 0;
+
+	for_each_cpu(cpu, pending)
+		n += (__atomic_load_n(&boot_claim[cpu], __ATOMIC_ACQUIRE) == BOOT_ARRIVED) +
+		     cpu_online(cpu);
+	return n;
+}
+
 /*
- * Waits for every CPU in @pending to come online. Gives up on the rest, reporting each,
- * when none came online for ONLINE_TIMEOUT_MS ("no sign of life"); returns how many it gave
- * up on. A bound on progress, not on the batch: a large batch under an
- * emulator on few host cores takes longer than the bound, a stuck CPU still ends the wait.
+ * Waits for every CPU in @pending to come online. Gives up on a CPU, reporting it, only when
+ * no CPU of @pending showed a sign of life (arrived in secondary_start(), or came online)
+ * for ONLINE_TIMEOUT_MS; returns how many it gave up on. A bound on progress, not on the
+ * batch: a large batch under an emulator on few host cores takes longer than the bound, a
+ * stuck CPU still ends the wait. Of each step between two looks at most ONLINE_STEP_CAP_MS
+ * counts: a step is a nap of tens of microseconds, and a longer one means this vCPU was not
+ * run by a starved host, which is time no other CPU could use either. A CPU given up on
+ * that arrives later parks (secondary_start()); one that arrived is waited for again.
  */
 static unsigned int wait_online(struct cpumask *pending)
 {
 	uint64_t limit = arch_counter_freq() * ONLINE_TIMEOUT_MS / 1000;
-	uint64_t last = arch_counter();
-	unsigned int cpu, left = cpumask_weight(pending), failed = 0;
+	uint64_t cap = arch_counter_freq() * ONLINE_STEP_CAP_MS / 1000;
+	uint64_t prev = arch_counter(), waited = 0;
+	unsigned int cpu, seen = progress(pending), failed = 0;
 
-	while (left) {
-		unsigned int now = 0;
+	for (;;) {
+		uint64_t now = arch_counter();
+		unsigned int p = progress(pending), left = 0;
 
 		for_each_cpu(cpu, pending)
-			now += !cpu_online(cpu);
-		if (now < left)
-			last = arch_counter();
-		left = now;
-		if (left && arch_counter() - last > limit)
-			break;
+			left += !cpu_online(cpu);
+		if (!left)
+			return failed;
+		waited = p > seen ? 0 : waited + MIN(now - prev, cap);
+		seen = MAX(seen, p);
+		prev = now;
+		if (waited > limit) {
+			for_each_cpu(cpu, pending) {
+				if (cpu_online(cpu) || !give_up(cpu))
+					continue;
+				printk("CPU%u: failed to come online (no sign of life within %d "
+				       "ms)\n", cpu, ONLINE_TIMEOUT_MS);
+				cpumask_clear_cpu(cpu, pending);
+				smp_call_cpu_shut(cpu);
+				failed++;
+			}
+			seen = progress(pending);
+			waited = 0;	/* those that arrived get a bound of their own */
+		}
 		/* a short sleep, not a spin: under an emulator the starting CPUs need the host */
 		arch_cpu_nap();
 	}
-	for_each_cpu(cpu, pending) {
-		if (cpu_online(cpu))
-			continue;
-		printk("CPU%u: failed to come online (no sign of life within %d ms)\n", cpu,
-		       ONLINE_TIMEOUT_MS);
-		failed++;
-	}
-	return failed;
 }
 
 /*
@@ -196,6 +243,7 @@ static unsigned int bring_up_batch(unsigned int *next, unsigned int want)
 			continue;
 		}
 		secondary_boot.stack_top[*next] = *next == silent_cpu ? 0 : stack;
+		__atomic_store_n(&boot_claim[*next], BOOT_WAITING, __ATOMIC_RELEASE);
 		smp_call_cpu_open(*next);
 		cpumask_set_cpu(*next, &pending);
 	}
@@ -257,6 +305,19 @@ void smp_bring_up(void)
 /* Secondary CPUs reach here from their arch entry with their stack and base register set. */
 void secondary_start(unsigned int cpu)
 {
+	unsigned char claim = BOOT_WAITING;
+
+	if (cpu == late_cpu && !bring_up_done)
+		while (__atomic_load_n(&boot_claim[cpu], __ATOMIC_ACQUIRE) == BOOT_WAITING)
+			arch_cpu_nap();
+	/* at boot bring-up: arrive, or park if the boot CPU gave up on this CPU already */
+	if (!__atomic_compare_exchange_n(&boot_claim[cpu], &claim, BOOT_ARRIVED, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) &&
+	    claim == BOOT_ABANDONED) {
+		printk("CPU%u: arrived after bring-up gave up on it: parked, left offline\n", cpu);
+		arch_local_irq_disable();
+		arch_wait_forever();
+	}
 	if (smp_processor_id() != cpu)
 		printk("CPU%u: per-CPU base points at CPU%u's unit\n", cpu, smp_processor_id());
 	if (bring_up_done)	/* started again by cpu_up() (or late, after maxcpus=) */

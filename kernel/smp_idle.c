@@ -8,6 +8,10 @@
  * (interrupts masked), which is how calls reach an idle CPU on a machine whose IPI is not
  * an interrupt (the Pi 3's WFE/SEV). Work posted to its slot runs in thread context with
  * interrupts on; the poster is kicked when it returns.
+ *
+ * The barrier counts the CPUs that run the current smp_call_all() work (its members), not
+ * the online CPUs at the time of each arrival: a CPU that comes online meanwhile, or one
+ * whose slot could not take the work, is not waited for.
  */
 #include <pcpurt/smp.h>
 #include <pcpurt/arch.h>
@@ -24,10 +28,17 @@ struct cpu_work {
 
 static struct cpu_work slots[NR_CPUS];
 
+/* a claimed slot: work is on its way, not to be run yet */
+static int slot_claimed(void)
+{
+	return 0;
+}
+
 static struct {
-	volatile unsigned int count;
-	volatile unsigned int sense;
-} bar;
+	unsigned int count;	/* arrivals in this round */
+	unsigned int sense;	/* flipped by the last arrival of each round */
+	unsigned int members;	/* CPUs running the current smp_call_all() work */
+} bar = { .members = 1 };
 
 DEFINE_PER_CPU(unsigned long, idle_wakeups);
 
@@ -40,7 +51,7 @@ static bool run_slot(unsigned int cpu)
 	unsigned int poster;
 	unsigned long flags;
 
-	if (!fn)
+	if (!fn || fn == slot_claimed)
 		return false;
 	result = w->result;
 	done = w->done;
@@ -98,8 +109,9 @@ int smp_run_on(unsigned int cpu, int (*fn)(void), int *result, int *done)
 void smp_run_abandon(unsigned int cpu)
 {
 	struct cpu_work *w = &slots[cpu];
+	int (*fn)(void) = __atomic_exchange_n(&w->fn, NULL, __ATOMIC_ACQ_REL);
 
-	if (!__atomic_exchange_n(&w->fn, NULL, __ATOMIC_ACQ_REL))
+	if (!fn || fn == slot_claimed)	/* claimed: smp_call_all() finds it gone */
 		return;
 	if (w->result)
 		*w->result = -ENXIO;
@@ -108,6 +120,19 @@ void smp_run_abandon(unsigned int cpu)
 	arch_cpu_kick((int)w->poster);
 }
 
+/* claim_slot() - @cpu's slot held for work to come (0), or -EBUSY. */
+static int claim_slot(unsigned int cpu)
+{
+	int (*none)(void) = NULL;
+
+	return __atomic_compare_exchange_n(&slots[cpu].fn, &none, slot_claimed, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) ? 0 : -EBUSY;
+}
+
+/*
+ * smp_call_all() claims every online CPU's slot first, so that the barrier's member count is
+ * known before any member runs; a CPU whose slot is busy is reported and left out.
+ */
 int smp_call_all(int (*fn)(void), int *results)
 {
 	static int done[NR_CPUS];
@@ -116,9 +141,32 @@ int smp_call_all(int (*fn)(void), int *results)
 	bool all;
 
 	cpumask_clear(&ran);
-	for_each_online_cpu(cpu)
-		if (cpu != me && !smp_run_on(cpu, fn, results ? &results[cpu] : NULL, &done[cpu]))
-			cpumask_set_cpu(cpu, &ran);
+	for_each_online_cpu(cpu) {
+		if (cpu == me)
+			continue;
+		if (claim_slot(cpu)) {
+			printk("smp: CPU%u is busy with other work: left out of this run\n", cpu);
+			failed++;
+			continue;
+		}
+		cpumask_set_cpu(cpu, &ran);
+	}
+	__atomic_store_n(&bar.members, cpumask_weight(&ran) + 1, __ATOMIC_RELAXED);
+	for_each_cpu(cpu, &ran) {
+		struct cpu_work *w = &slots[cpu];
+		int (*claimed)(void) = slot_claimed;
+
+		w->result = results ? &results[cpu] : NULL;
+		w->done = &done[cpu];
+		w->poster = me;
+		done[cpu] = 0;
+		/* publishes the above; fails when the CPU went down since the claim */
+		if (__atomic_compare_exchange_n(&w->fn, &claimed, fn, false, __ATOMIC_RELEASE,
+						__ATOMIC_RELAXED))
+			arch_cpu_kick((int)cpu);
+		else
+			done[cpu] = -1;
+	}
 	if (results)
 		results[me] = fn();
 	else
@@ -143,12 +191,23 @@ int smp_call_all(int (*fn)(void), int *results)
 	return failed;
 }
 
+unsigned int smp_barrier_members(void)
+{
+	return __atomic_load_n(&bar.members, __ATOMIC_RELAXED);
+}
+
+/*
+ * The count is back at 0 before the sense flips (the release orders them), so a CPU that
+ * leaves and arrives at the next round at once counts there. Waiters sleep until an IPI
+ * (the last arrival kicks every CPU after the flip) and look at the sense after each.
+ */
 void smp_barrier(void)
 {
 	unsigned int sense = __atomic_load_n(&bar.sense, __ATOMIC_ACQUIRE);
+	unsigned int members = __atomic_load_n(&bar.members, __ATOMIC_RELAXED);
 
-	if (__atomic_add_fetch(&bar.count, 1, __ATOMIC_ACQ_REL) == num_online_cpus()) {
-		bar.count = 0;
+	if (__atomic_add_fetch(&bar.count, 1, __ATOMIC_ACQ_REL) == members) {
+		__atomic_store_n(&bar.count, 0, __ATOMIC_RELAXED);
 		__atomic_store_n(&bar.sense, !sense, __ATOMIC_RELEASE);
 		arch_cpu_kick(-1);
 		return;

@@ -121,11 +121,13 @@ void smp_call_cpu_shut(unsigned int cpu);
 unsigned long smp_call_count(unsigned int cpu);
 
 /*
- * smp_barrier() - every online CPU waits here until all have arrived. The online set must
- * not change while CPUs use it (a CPU that goes down inside leaves the others waiting): not
- * for runs that take CPUs down or up.
+ * smp_barrier() - every CPU running the current smp_call_all() work waits here until all
+ * have arrived (smp_barrier_members() of them: the online CPUs when the work was posted, so
+ * a CPU coming online meanwhile is not waited for). A CPU that goes down inside leaves the
+ * others waiting: not for runs that take CPUs down or up.
  */
 void smp_barrier(void);
+unsigned int smp_barrier_members(void);
 
 /* smp_secondary_idle() - the idle loop (calls, posted work, WFI); never returns. */
 void smp_secondary_idle(unsigned int cpu) __noreturn;

@@ -9,11 +9,12 @@
 #include <pcpurt/run.h>
 #include <pcpurt/smp.h>
 #include <pcpurt/spinlock.h>
+#include <stdlib.h>
 
 /* lock/unlock pairs over all CPUs: a ticket lock under an oversubscribed emulator is slow */
 #define LOCK_TOTAL	2000
 #define LOCK_MIN	10
-#define BARRIER_ROUNDS	50
+#define BARRIER_ROUNDS	50	/* smp_barrier_rounds=N: more, as a stress case */
 
 static DEFINE_SPINLOCK(test_lock);
 static unsigned long shared_count;	/* protected by test_lock, updated non-atomically */
@@ -57,26 +58,39 @@ static int lock_after(void)
 DEFINE_SMP_TEST("smp-lock", lock_run, "ticket spin lock excludes every other CPU",
 		lock_before, lock_after);
 
+static unsigned long barrier_rounds = BARRIER_ROUNDS;
+
+static int set_barrier_rounds(const char *v)
+{
+	char *end;
+
+	barrier_rounds = strtoul(v, &end, 10);
+	return end == v || *end || !barrier_rounds ? -1 : 0;
+}
+DEFINE_BOOT_PARAM("smp_barrier_rounds", set_barrier_rounds);
+
 static int barrier_before(void)
 {
 	round_count = 0;
 	return 0;
 }
 
+/* each round: all meet, each adds one, all meet, each sees every CPU's add and no more */
 static int barrier_run(void)
 {
-	unsigned long n = num_online_cpus();
-	int r;
+	unsigned long n = smp_barrier_members(), r;
 
-	for (r = 0; r < BARRIER_ROUNDS; r++) {
+	if (n != num_online_cpus())
+		return test_fail("%lu CPUs at the barrier, %u online", n, num_online_cpus());
+	for (r = 0; r < barrier_rounds; r++) {
 		smp_barrier();
 		__atomic_fetch_add(&round_count, 1, __ATOMIC_RELAXED);
 		smp_barrier();
 		if (round_count != (r + 1) * n)
-			return test_fail("round %d: count %lu, want %lu", r, round_count,
+			return test_fail("round %lu: count %lu, want %lu", r, round_count,
 					 (r + 1) * n);
 	}
-	run_note("%d barrier rounds", BARRIER_ROUNDS);
+	run_note("%lu barrier rounds", barrier_rounds);
 	return 0;
 }
 DEFINE_SMP_TEST("smp-barrier", barrier_run, "every online CPU meets at a barrier each round",
